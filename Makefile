@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.10 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install store check stats train shell eval eval-nlu eval-baseline clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## the knowledge store (rebuilt when a source file or the gazetteer changed)
+build/knowledge.sqlite3: $(STAMP) $(wildcard knowledge/sources/*.yml knowledge/sources/coverage/*.yml knowledge/gazetteer/*) $(wildcard knowledge/*.py)
+	$(PY) -m knowledge build
+
+store: build/knowledge.sqlite3
+
+check: $(STAMP)
+	$(PY) -m knowledge check
+
+stats: store
+	$(PY) -m knowledge stats
+
+## the Rasa model (trained only when config, domain, data, components or the store changed)
+train: store
+	$(PY) -m assistant.model
+
+## build the store, train if needed, start the action server and the Rasa server (REST channel)
+run: train
+	$(PY) -m assistant.serve
+
+## chat in the terminal with the assistant started by `make run`
+shell: $(STAMP)
+	$(PY) -m assistant.chat
+
+## the shipped FAQ suite through the assistant (started for the run if none is running); reports in reports/
+eval: train
+	$(PY) -m evaluation run evaluation/suites/*.yml --threshold 0.95
+
+## the same suite against the BM25 search baseline, for scale
+eval-baseline: $(STAMP)
+	$(PY) -m evaluation run evaluation/suites/*.yml --baseline
+
+## rasa test nlu on the independent NLU test set; intent report and confusion matrix in reports/nlu
+eval-nlu: train
+	$(PY) -m rasa test nlu --nlu tests/nlu/test_nlu.yml --model "$$($(PY) -m assistant.model | tail -1)" --out reports/nlu
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf build models results reports

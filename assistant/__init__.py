@@ -1,0 +1,1 @@
+"""Running the assistant: training when needed, serving it, and talking to it."""

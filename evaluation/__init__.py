@@ -1,0 +1,1 @@
+"""FAQ evaluation runs: question suites sent through the assistant's REST channel, with reports."""

@@ -1,0 +1,109 @@
+"""python -m evaluation run SUITE [SUITE …] | diff OLD.json NEW.json
+
+run: sends every case of the suites through the assistant's REST channel (the one at --url, or
+the one on localhost:5005 if it answers, or one started for the run), writes reports/NAME.json
+and reports/NAME.html, prints the breakdown and, last, the overall pass rate; exit 1 below
+--threshold.  --baseline runs the same suites against the BM25 search baseline instead.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from evaluation import report
+from evaluation.runner import run
+from evaluation.suite import SuiteError, load_suite
+
+DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
+
+
+def _alive(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.rsplit("/webhook", 1)[0] + "/", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        suites = [load_suite(Path(p)) for p in args.suites]
+    except SuiteError as exc:
+        print(f"评测集有问题: {exc}", file=sys.stderr)
+        return 2
+    assistant, server = None, None
+    if args.baseline:
+        from assistant.serve import free_port
+        from evaluation.baseline import Baseline, serve
+
+        port = free_port()
+        server = serve(port, Baseline())
+        url, target = f"http://127.0.0.1:{port}/webhooks/rest/webhook", "BM25 baseline over the raw manuals"
+    elif args.url:
+        url, target = args.url, args.url
+    elif _alive(DEFAULT_URL):
+        url, target = DEFAULT_URL, f"assistant at {DEFAULT_URL}"
+    else:
+        from assistant.serve import Assistant, free_port
+
+        print("no assistant running: starting one for this run …", flush=True)
+        assistant = Assistant(port=free_port(), action_port=free_port()).start()
+        url, target = assistant.url, "assistant (started for this run)"
+    try:
+        results = run(suites, url, workers=args.workers, progress=not args.quiet)
+    finally:
+        if assistant is not None:
+            assistant.stop()
+        if server is not None:
+            server.shutdown()
+    summary = report.summarise(results, target, args.threshold)
+    paths = report.write(summary, Path(args.out), args.name or ("baseline" if args.baseline else "evaluation"))
+    for group in ("kind", "product"):
+        print(f"by {group}:")
+        for name, r in summary["by"][group].items():
+            print(f"  {name:<28} {r['passed']:>4}/{r['cases']:<4} {r['pass_rate'] * 100:5.1f}%")
+    lat = summary["latency_ms"]
+    print(f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}")
+    o = summary["overall"]
+    print(f"overall pass rate: {o['pass_rate'] * 100:.1f}% ({o['passed']}/{o['cases']} cases)")
+    return 1 if summary["passed_threshold"] is False else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = (json.loads(Path(p).read_text("utf-8")) for p in (args.old, args.new))
+    d = report.diff(old, new)
+    print(f"pass rate: {d['pass_rate']['old']} → {d['pass_rate']['new']}")
+    for key, label in (("better", "better"), ("worse", "worse"), ("added", "new cases"), ("removed", "removed cases")):
+        print(f"{label} ({len(d[key])}):")
+        for item in d[key]:
+            print(f"  {item}")
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run suites against the assistant")
+    r.add_argument("suites", nargs="+")
+    r.add_argument("--url", help="the REST webhook of a running assistant")
+    r.add_argument("--baseline", action="store_true", help="run against the BM25 baseline instead")
+    r.add_argument("--threshold", type=float, help="exit 1 when the pass rate is below this (0-1)")
+    r.add_argument("--out", default="reports")
+    r.add_argument("--name")
+    r.add_argument("--workers", type=int, default=4)
+    r.add_argument("--quiet", action="store_true")
+    r.set_defaults(func=cmd_run)
+    d = sub.add_parser("diff", help="what got better and worse between two JSON reports")
+    d.add_argument("old"), d.add_argument("new")
+    d.set_defaults(func=cmd_diff)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

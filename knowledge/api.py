@@ -1,0 +1,458 @@
+"""The query API over the knowledge store.
+
+Everything that answers a user — the bot's actions, the evaluation runs, the
+butlers' console — goes through ``KnowledgeBase``.  It reads the whole store
+once into immutable in-memory objects (a few thousand rows), so every query is
+a dictionary lookup and safe to share between requests.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from pathlib import Path
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from knowledge import models as m
+from knowledge.config import database_url
+from knowledge.coverage import (
+    CoverageSpec, HospitalEntry, Judgement, ListEntry, PrintedList, judge,
+)
+from knowledge.places import Division, PlaceIndex, Resolution
+
+
+class StoreNotBuilt(RuntimeError):
+    """The database is missing or empty: run ``python -m knowledge build``."""
+
+
+@dataclass(frozen=True)
+class Source:
+    manual: str  # file name
+    title: str
+    section: str
+
+    def to_dict(self) -> Dict[str, str]:
+        return {"manual": self.manual, "title": self.title, "section": self.section}
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: str
+    name: str
+    insurer: str
+    manual: str
+    manual_title: str
+    label_note: Optional[str]
+    contract_disclaimer: Optional[str]
+    aliases: Tuple[str, ...]
+    insurer_aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    kind: str
+    text: str
+    section: str
+    data: Dict[str, Any]
+
+
+@dataclass(frozen=True)
+class QAInfo:
+    question: str
+    answer: str
+    section: str
+    service: Optional[str]
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    key: str
+    product: ProductInfo
+    name: str
+    aliases: Tuple[str, ...]
+    section: str
+    category: Optional[str]
+    items_title: Optional[str]
+    items: Tuple[str, ...]
+    facts: Tuple[FactInfo, ...]
+    steps: Tuple[str, ...]
+    steps_section: Optional[str]
+    qa: Tuple[QAInfo, ...]
+    coverage: CoverageSpec
+
+    def facts_of(self, kind: str) -> List[FactInfo]:
+        return [f for f in self.facts if f.kind == kind]
+
+    def source(self, section: Optional[str] = None) -> Source:
+        return Source(self.product.manual, self.product.manual_title, section or self.section)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    topic: str
+    title: str
+    text: str
+    section: str
+    data: Dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    kind: str
+    name: str
+    value: str
+    hours: Optional[str]
+    note: Optional[str]
+    section: str
+
+
+@dataclass
+class ServiceMatch:
+    service: ServiceInfo
+    score: float
+    matched: str  # the alias that matched
+
+
+@dataclass
+class CoverageResult:
+    """``is_covered`` outcome; ``to_dict`` is the CLI's JSON contract."""
+
+    covered: Optional[bool]
+    status: str
+    reason: str
+    product: Optional[ProductInfo] = None
+    service: Optional[ServiceInfo] = None
+    place: Optional[Division] = None
+    province: Optional[Division] = None
+    city: Optional[Division] = None
+    resolution: Optional[Resolution] = None
+    judgement: Optional[Judgement] = None
+    candidates: List[str] = field(default_factory=list)  # products or services to choose from
+
+    @property
+    def hospitals(self) -> Optional[int]:
+        return self.judgement.hospitals if self.judgement else None
+
+    @property
+    def source(self) -> Optional[Source]:
+        if self.service is None:
+            return None
+        section = self.judgement.section if self.judgement and self.judgement.section else self.service.coverage.section
+        return self.service.source(section)
+
+    def to_dict(self) -> Dict[str, Any]:
+        j = self.judgement
+        entry = j.entry if j else None
+        return {
+            "covered": self.covered,
+            "status": self.status,
+            "reason": self.reason,
+            "product": self.product.name if self.product else None,
+            "product_id": self.product.id if self.product else None,
+            "service": self.service.name if self.service else None,
+            "place": self.place.name if self.place else None,
+            "level": self.place.level if self.place else None,
+            "adcode": self.place.adcode if self.place else None,
+            "province": self.province.name if self.province else None,
+            "city": self.city.name if self.city else None,
+            "matched_by": self.resolution.matched_by if self.resolution else None,
+            "place_note": self.resolution.note if self.resolution else None,
+            "hospitals": self.hospitals,
+            "hospital_names": j.hospital_names if j else [],
+            "matched_entry": {"printed_name": entry.printed_name, "printed_province": entry.printed_province,
+                              "correction": entry.correction, "note": entry.note} if entry else None,
+            "listed_within": j.entries_dict() if j else [],
+            "scope_note": (j.plist.scope_note if j and j.plist else None) or (self.service.coverage.scope_note if self.service else None),
+            "suggestions": [n for n, _ in self.resolution.suggestions] if self.resolution else [],
+            "candidates": self.candidates,
+            "source": self.source.to_dict() if self.source else None,
+        }
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s·•（）()【】\[\]]", "", (text or "").lower())
+
+
+def _service_key(text: str) -> str:
+    t = _norm(text)
+    return t[:-2] if t.endswith("服务") and len(t) > 3 else t
+
+
+class KnowledgeBase:
+    """Read-only view of the store; build it with ``KnowledgeBase.open()``."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or database_url()
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+            # Connecting would create an empty file that looks like a store to `make`.
+            raise StoreNotBuilt(f"knowledge store at {self.url} is not built: run `python -m knowledge build`")
+        engine = create_engine(self.url, future=True)
+        try:
+            with Session(engine) as session:
+                self._load(session)
+        finally:
+            engine.dispose()
+        self._search = None
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def open(cls, url: Optional[str] = None) -> "KnowledgeBase":
+        """A shared instance per URL (the store is read-only while the process runs)."""
+        return cls(url)
+
+    # -- loading ------------------------------------------------------------
+    def _load(self, session: Session) -> None:
+        from sqlalchemy import inspect
+
+        if not inspect(session.get_bind()).has_table("build_info") or session.execute(select(m.BuildInfo)).first() is None:
+            raise StoreNotBuilt(f"knowledge store at {self.url} is not built: run `python -m knowledge build`")
+        info = session.execute(select(m.BuildInfo)).scalars().first()
+        self.built_at, self.fingerprint, self.counts = info.built_at, info.fingerprint, info.counts
+        places = [Division(p.adcode, p.name, p.level, p.parent, p.province, p.mainland) for p in session.execute(select(m.Place)).scalars()]
+        aliases = [{"alias": a.alias, "adcode": a.adcode, "note": a.note} for a in session.execute(select(m.PlaceAlias)).scalars()]
+        self.places = PlaceIndex(places, aliases)
+        d = self.places.by_code
+        manuals = {x.id: x for x in session.execute(select(m.Manual)).scalars()}
+        self._products: "OrderedDict[str, ProductInfo]" = OrderedDict()
+        for p in session.execute(select(m.Product).order_by(m.Product.manual_id)).scalars():
+            man = manuals[p.manual_id]
+            self._products[p.id] = ProductInfo(p.id, p.name, p.insurer, man.file, man.title, p.label_note,
+                                               man.contract_disclaimer, tuple(a.alias for a in p.aliases), tuple(man.insurer_aliases))
+        lists: Dict[str, PrintedList] = {}
+        for cl in session.execute(select(m.CoverageList)).scalars():
+            entries = tuple(ListEntry(cl.id, d[e.adcode], e.printed_name, e.printed_province, e.within, e.hospitals, e.note, e.correction) for e in cl.entries)
+            lists[cl.id] = PrintedList.indexed(
+                self.places, id=cl.id, title=cl.title, section=cl.section, county_rule=cl.county_rule, scope_note=cl.scope_note,
+                footnote=cl.footnote, printed_totals=tuple(cl.printed_totals), entries=entries)
+        self.lists = lists
+        self._services: List[ServiceInfo] = []
+        for s in session.execute(select(m.Service).order_by(m.Service.product_id, m.Service.position)).scalars():
+            c = s.coverage
+            spec = CoverageSpec(
+                c.type, c.text, c.section, c.scope_note, c.remote_text, c.printed_city_count, c.printed_hospital_count,
+                tuple(lists[i] for i in c.lists), tuple(d[a] for a in c.provinces), tuple(d[a] for a in c.extra_provinces),
+                tuple(HospitalEntry(h.name, d.get(h.adcode) if h.adcode else None, h.printed_city, h.note) for h in c.hospitals),
+            )
+            self._services.append(ServiceInfo(
+                s.id, s.key, self._products[s.product_id], s.name, tuple(a.alias for a in s.aliases), s.section, s.category,
+                s.items_title, tuple(s.items or ()), tuple(FactInfo(f.kind, f.text, f.section, dict(f.data or {})) for f in s.facts),
+                tuple(st.text for st in s.steps), s.steps[0].section if s.steps else None,
+                tuple(QAInfo(q.question, q.answer, q.section, s.name) for q in s.qas), spec,
+            ))
+        self._rules: Dict[str, List[RuleInfo]] = {}
+        for r in session.execute(select(m.Rule).order_by(m.Rule.product_id, m.Rule.position)).scalars():
+            self._rules.setdefault(r.product_id, []).append(RuleInfo(r.topic, r.title, r.text, r.section, dict(r.data or {})))
+        self._contacts: Dict[str, List[ContactInfo]] = {}
+        for c in session.execute(select(m.Contact).order_by(m.Contact.product_id, m.Contact.position)).scalars():
+            self._contacts.setdefault(c.product_id, []).append(ContactInfo(c.kind, c.name, c.value, c.hours, c.note, c.section))
+        self._product_qa: Dict[str, List[QAInfo]] = {}
+        for q in session.execute(select(m.QA).where(m.QA.service_id.is_(None)).order_by(m.QA.position)).scalars():
+            self._product_qa.setdefault(q.product_id, []).append(QAInfo(q.question, q.answer, q.section, None))
+        self._attachments: Dict[str, List[Dict[str, Any]]] = {}
+        for a in session.execute(select(m.Attachment)).scalars():
+            self._attachments.setdefault(a.product_id, []).append(
+                {"key": a.key, "title": a.title, "section": a.section, "items": list(a.items), "note": a.note})
+        self._passages = [(p.product_id, p.service_id, p.kind, p.title, p.text, p.section) for p in session.execute(select(m.Passage)).scalars()]
+        self._index_names()
+
+    def _index_names(self) -> None:
+        self._product_alias: Dict[str, List[ProductInfo]] = {}
+        for p in self._products.values():
+            for a in (p.name, *p.aliases):
+                self._product_alias.setdefault(_norm(a), [])
+                if p not in self._product_alias[_norm(a)]:
+                    self._product_alias[_norm(a)].append(p)
+        self._service_alias: Dict[str, List[Tuple[ServiceInfo, str]]] = {}
+        for s in self._services:
+            for a in (s.name, *s.aliases):
+                self._service_alias.setdefault(_service_key(a), []).append((s, a))
+        self._service_choices = sorted(self._service_alias)
+
+    # -- products -----------------------------------------------------------
+    def products(self) -> List[ProductInfo]:
+        return list(self._products.values())
+
+    def get_product(self, product_id: str) -> ProductInfo:
+        return self._products[product_id]
+
+    def find_products(self, mention: str) -> List[ProductInfo]:
+        """Products a mention may mean: an alias names one; an insurer's name (众安) may name several."""
+        key = _norm(mention)
+        if not key:
+            return []
+        if key in self._product_alias:
+            return list(self._product_alias[key])
+        by_insurer = [p for p in self._products.values() if key in {_norm(a) for a in p.insurer_aliases}]
+        if by_insurer:
+            return by_insurer
+        found = process.extract(key, list(self._product_alias), scorer=fuzz.WRatio, limit=3, score_cutoff=85)
+        out: List[ProductInfo] = []
+        for alias, _, _ in found:
+            out += [p for p in self._product_alias[alias] if p not in out]
+        return out
+
+    def product(self, mention: str) -> Optional[ProductInfo]:
+        """The one product a mention names, or None when it names none or several."""
+        found = self.find_products(mention)
+        return found[0] if len(found) == 1 else None
+
+    def _as_product(self, product: Any) -> Optional[ProductInfo]:
+        if isinstance(product, ProductInfo):
+            return product
+        if product in self._products:
+            return self._products[product]
+        return self.product(product) if product else None
+
+    # -- services -----------------------------------------------------------
+    def services_of(self, product: Any) -> List[ServiceInfo]:
+        p = self._as_product(product)
+        return [s for s in self._services if p is not None and s.product.id == p.id]
+
+    def all_services(self) -> List[ServiceInfo]:
+        return list(self._services)
+
+    def find_services(self, mention: str, product: Any = None, limit: int = 5, cutoff: float = 70) -> List[ServiceMatch]:
+        """Services a mention may mean: exact aliases first (score 100), then fuzzy candidates with scores."""
+        p = self._as_product(product) if product else None
+        key = _service_key(mention)
+        if not key:
+            return []
+        keep = (lambda s: s.product.id == p.id) if p else (lambda s: True)
+        exact: List[ServiceMatch] = []
+        for s, a in self._service_alias.get(key, []):
+            if keep(s) and all(x.service.id != s.id for x in exact):
+                exact.append(ServiceMatch(s, 100.0, a))
+        if exact:
+            return exact
+        out: List[ServiceMatch] = []
+        for alias, score, _ in process.extract(key, self._service_choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff):
+            for s, a in self._service_alias[alias]:
+                if keep(s) and all(o.service.id != s.id for o in out):
+                    out.append(ServiceMatch(s, round(score, 1), a))
+        return out[:limit]
+
+    def service(self, product: Any, mention: str) -> Optional[ServiceInfo]:
+        """The product's service a mention names by an exact alias (no guessing)."""
+        found = [x for x in self.find_services(mention, product) if x.score == 100.0]
+        return found[0].service if found else None
+
+    def products_offering(self, mention: str) -> List[ServiceInfo]:
+        """One service per product that offers what the mention names (exact aliases)."""
+        return [m_.service for m_ in self.find_services(mention) if m_.score == 100.0]
+
+    def compare(self, mention: str) -> List[Dict[str, Any]]:
+        """The same service side by side across products: limit, coverage, advance notice, channels."""
+        rows = []
+        for s in self.products_offering(mention):
+            rows.append({
+                "product": s.product.name, "service": s.name,
+                "usage_limit": [f.text for f in s.facts_of("usage_limit")],
+                "coverage": s.coverage.text, "coverage_type": s.coverage.type,
+                "advance_notice": [f.text for f in s.facts_of("advance_notice")],
+                "channels": [f.text for f in s.facts_of("channel")],
+                "source": s.source().to_dict(),
+            })
+        return rows
+
+    def how_to_apply(self, service: ServiceInfo) -> Dict[str, Any]:
+        """Channels and ordered steps as printed; where the manual prints none, say so and give the hotlines."""
+        channels = service.facts_of("channel")
+        stated = bool(channels or service.steps)
+        return {
+            "stated": stated,
+            "channels": [{"kind": f.data.get("kind"), "text": f.text, "section": f.section} for f in channels],
+            "steps": list(service.steps),
+            "section": service.steps_section or (channels[0].section if channels else service.section),
+            "hotlines": [] if stated else [c for c in self.contacts(service.product, "hotline")],
+        }
+
+    # -- rules, contacts, Q&A ----------------------------------------------------
+    def rules(self, product: Any, topic: Optional[str] = None) -> List[RuleInfo]:
+        p = self._as_product(product)
+        return [r for r in self._rules.get(p.id if p else "", []) if topic is None or r.topic == topic]
+
+    def contacts(self, product: Any, kind: Optional[str] = None) -> List[ContactInfo]:
+        p = self._as_product(product)
+        return [c for c in self._contacts.get(p.id if p else "", []) if kind is None or c.kind == kind]
+
+    def qa(self, product: Any, service: Optional[ServiceInfo] = None) -> List[QAInfo]:
+        p = self._as_product(product)
+        if service is not None:
+            return list(service.qa)
+        return list(self._product_qa.get(p.id if p else "", [])) + [q for s in self.services_of(p) for q in s.qa]
+
+    def attachments(self, product: Any) -> List[Dict[str, Any]]:
+        p = self._as_product(product)
+        return list(self._attachments.get(p.id if p else "", []))
+
+    # -- places and coverage ----------------------------------------------------
+    def resolve_place(self, mention: str) -> Resolution:
+        return self.places.resolve(mention)
+
+    def is_covered(self, product: Any, service: Any, place: Any) -> CoverageResult:
+        """Can ``service`` of ``product`` be used in ``place``?  yes / no / unknown, with why and the source."""
+        if isinstance(product, ProductInfo):
+            products = [product]
+        else:
+            products = [self._products[product]] if product in self._products else self.find_products(product or "")
+        if len(products) != 1:
+            if isinstance(service, ServiceInfo):
+                products = [service.product]
+            else:
+                offering = [s.product for s in self.products_offering(service or "") if s.product in products or not products]
+                if len(offering) == 1:
+                    products = offering
+                else:
+                    return CoverageResult(None, "unknown_product" if not products and not offering else "ambiguous_product",
+                                          "请说明是哪个产品", candidates=[p.name for p in (offering or products)])
+        p = products[0]
+        svc = service if isinstance(service, ServiceInfo) else self.service(p, service or "")
+        if svc is None:
+            candidates = [x.service.name for x in self.find_services(service or "", p)]
+            return CoverageResult(None, "no_such_service", f"{p.name}的服务手册中没有“{service}”这项服务", p, candidates=candidates)
+        res = place if isinstance(place, Resolution) else self.places.resolve(place if isinstance(place, str) else "")
+        if isinstance(place, Division):
+            res = Resolution(mention=place.name, division=place, matched_by="exact")
+        if not res.found:
+            return CoverageResult(None, "unknown_place", f"没有找到地名“{res.mention}”", p, svc, resolution=res)
+        d = res.division
+        j = judge(svc.coverage, d, self.places)
+        return CoverageResult(j.covered, j.status, j.reason, p, svc, d, self.places.province_of(d), self.places.city_of(d), res, j)
+
+    def coverage_by_province(self, product: Any, service: Any) -> "OrderedDict[str, List[ListEntry]]":
+        """The service's listed places grouped by their real province, in gazetteer order."""
+        p = self._as_product(product)
+        svc = service if isinstance(service, ServiceInfo) else self.service(p, service)
+        out: "OrderedDict[str, List[ListEntry]]" = OrderedDict()
+        if svc is None:
+            return out
+        entries = [e for pl in svc.coverage.lists for e in pl.entries]
+        for e in sorted(entries, key=lambda e: e.division.province + e.division.adcode):
+            names = out.setdefault(self.places.province_of(e.division).name, [])
+            if all(x.division.adcode != e.division.adcode for x in names):
+                names.append(e)
+        return out
+
+    # -- search ---------------------------------------------------------------
+    def search(self, query: str, product: Any = None, limit: int = 5) -> List[Dict[str, Any]]:
+        """Best passages for a free-text question (BM25 over jieba tokens), with their sources."""
+        from knowledge.search import PassageSearch
+
+        if self._search is None:
+            self._search = PassageSearch(self._passages)
+        p = self._as_product(product) if product else None
+        hits = self._search.query(query, product_id=p.id if p else None, limit=limit)
+        out = []
+        for (pid, sid, kind, title, text, section), score in hits:
+            prod = self._products[pid]
+            out.append({"product": prod.name, "product_id": pid, "kind": kind, "title": title, "text": text, "score": round(score, 3),
+                        "source": Source(prod.manual, prod.manual_title, section).to_dict()})
+        return out

@@ -1,0 +1,123 @@
+"""The answer engine the action calls, on a real knowledge database built from the curated sources."""
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import Answerer, Turn, join_places
+
+
+@pytest.fixture(scope="module")
+def bot(kb):
+    return Answerer(kb)
+
+
+def ask(bot, text, intent, **kw):
+    return bot.answer(Turn(text=text, intent=intent, **kw))
+
+
+def test_coverage_yes_with_source_and_payload(bot):
+    reply = ask(bot, "平安的住院陪护在毫州能用吗", "ask_coverage", products=["平安"], services=["住院陪护"], places=["毫州"])
+    assert reply.text.startswith("可以。亳州市")
+    assert "毫州" in reply.text and "来源：" in reply.text and "具体以保险合同为准" in reply.text
+    answer = reply.payload()["answer"]
+    assert answer["type"] == "coverage" and answer["covered"] is True and answer["place"] == "亳州市"
+    assert answer["product_id"] == "pingan_health" and answer["service"] == "7天住院陪护"
+    assert answer["sources"][0]["manual"] == "004_0cd53a263ec9ebf5.txt"
+    assert reply.slots["product"] == "pingan_health" and reply.slots["last_question"] == "ask_coverage"
+
+
+def test_follow_up_place_keeps_service_and_product(bot):
+    reply = ask(bot, "那乌海呢", "inform", places=["乌海"], product="pingan_health", service="住院陪护", last_question="ask_coverage")
+    assert reply.text.startswith("不可以。乌海市") and reply.covered is False
+    assert reply.slots["place"] == "乌海"
+
+
+def test_county_level_place_is_judged_by_the_lists_rule(bot):
+    reply = ask(bot, "明光能用出院接送吗", "ask_coverage", services=["出院接送"], places=["明光"], product="pingan_health")
+    assert reply.covered is False and "不含下辖县" in reply.text and "滁州市" in reply.text
+
+
+def test_follow_up_question_keeps_the_service(bot):
+    reply = ask(bot, "需要提前多久", "ask_advance_notice", product="pingan_health", service="住院陪护", place="乌海")
+    assert "12 小时" in reply.text and "24 小时" in reply.text  # 6.2 vs 6.4: both, not hidden
+    assert reply.payload()["answer"]["conflict"] is True
+
+
+def test_product_switch_keeps_the_question(bot):
+    reply = ask(bot, "那安盛的呢", "inform", products=["安盛"], product="pingan_health", service="住院垫付", last_question="ask_materials")
+    assert reply.product.id == "axa_tianping" and reply.answer_type == "materials"
+    assert "病理报告" in reply.text
+    assert reply.slots["product"] == "axa_tianping"
+
+
+def test_ambiguous_product_asks_offering_only_products_with_the_service(bot, kb):
+    reply = ask(bot, "住院陪护能用几次", "ask_usage_limit", services=["住院陪护"])
+    assert reply.answer_type == "clarify"
+    options = reply.payload()["answer"]["options"]
+    assert set(options) == {s.product.name for s in kb.products_offering("住院陪护")}
+    assert "安盛天平医疗保险" not in options
+
+
+def test_insurer_name_narrows_to_its_products_with_the_service(bot):
+    reply = ask(bot, "众安的住院垫付要什么材料", "ask_materials", products=["众安"], services=["住院垫付"])
+    options = reply.payload()["answer"]["options"]
+    assert set(options) == {"尊享e生·中高端医疗保险PLUS", "众安医疗险增值服务"}
+
+
+def test_question_the_manual_does_not_answer_says_so_with_the_hotline(bot):
+    reply = ask(bot, "增值服务的海南国际特药怎么申请", "ask_apply", products=["增值服务"], services=["海南国际特药"])
+    assert reply.answer_type == "not_stated" and "没有写明" in reply.text and "10109955" in reply.text
+
+
+def test_service_not_in_the_product(bot):
+    reply = ask(bot, "安盛的住院陪护在杭州能用吗", "ask_coverage", products=["安盛"], services=["住院陪护"], places=["杭州"])
+    assert "没有“住院陪护”" in reply.text and reply.answer_type == "services"
+
+
+def test_unknown_place_suggests_and_affirm_uses_the_suggestion(bot):
+    reply = ask(bot, "杭洲能用吗", "ask_coverage", places=["杭洲"], product="pingan_health", service="陪诊")
+    assert "您是指杭州市吗" in reply.text and reply.slots["pending"] == "杭州市"
+    confirmed = ask(bot, "是的", "affirm", product="pingan_health", service="陪诊", place="杭洲",
+                    last_question="ask_coverage", pending="杭州市")
+    assert confirmed.covered is True and confirmed.text.startswith("可以。杭州市")
+
+
+def test_coverage_without_place_summarises_by_province(bot):
+    reply = ask(bot, "住院协助在哪些城市能用", "ask_coverage", products=["平安"], services=["住院协助"])
+    assert reply.answer_type == "coverage_summary" and "安徽省16" in reply.text and "请告诉我您所在的城市" in reply.text
+
+
+def test_waiting_period_and_sharing_rules(bot):
+    waiting = ask(bot, "等待期多久", "ask_waiting_period", product="pingan_health")
+    assert "30" in waiting.text and waiting.answer_type == "rule"
+    sharing = ask(bot, "家人能共用吗", "ask_sharing", products=["平安"])
+    assert "直系亲属" in sharing.text
+
+
+def test_how_to_apply_gives_the_steps(bot):
+    reply = ask(bot, "门诊协助怎么申请", "ask_apply", products=["平安"], services=["门诊协助"])
+    assert reply.answer_type == "procedure" and "1. 登录平安健康保险 APP/小程序" in reply.text
+
+
+def test_human_request_gives_the_products_hotline(bot):
+    reply = ask(bot, "转人工", "human_handoff", product="pingan_health")
+    assert "95511-7" in reply.text and reply.answer_type == "handoff"
+
+
+def test_out_of_scope_declines_without_facts(bot):
+    reply = ask(bot, "今天天气怎么样", "out_of_scope")
+    assert reply.answer_type == "out_of_scope" and "不在我能回答的范围" in reply.text and not reply.sources
+
+
+def test_fallback_offers_the_best_passage_with_its_source(bot):
+    reply = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback", product="pingan_health")
+    assert reply.sources and "犹豫期" in reply.text and reply.answer_type in ("fallback", "faq")
+
+
+def test_compare_across_products(bot):
+    reply = ask(bot, "各家住院垫付有啥区别", "ask_compare", services=["住院垫付"])
+    assert reply.answer_type == "comparison" and len(reply.payload()["answer"]["products"]) == 4
+
+
+def test_adjacent_place_mentions_are_one_place():
+    assert join_places([(0, 2, "浙江"), (2, 4, "杭州"), (8, 10, "乌海")]) == ["浙江杭州", "乌海"]

@@ -1,0 +1,105 @@
+"""The evaluation runner itself, against a small fake REST server on localhost."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluation.__main__ import main as evaluation_main
+from evaluation.report import diff, summarise
+from evaluation.runner import run
+from evaluation.suite import SuiteError, load_suite
+
+REPLIES = {
+    "亳州能用吗": [{"text": "可以。亳州市可以使用。"}, {"custom": {"answer": {"type": "coverage", "covered": True}}}],
+    "乌海能用吗": [{"text": "不可以。乌海市不在服务范围内。"}, {"custom": {"answer": {"type": "coverage", "covered": False}}}],
+    "提前多久": [{"text": "提前 12 小时提出申请"}],
+    "沉默": [],
+}
+
+
+class FakeAssistant(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if body["message"] == "崩溃":
+            self.send_response(500)
+            self.end_headers()
+            return
+        data = json.dumps(REPLIES.get(body["message"], [{"text": "?"}]), ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def fake_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAssistant)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
+    server.shutdown()
+
+
+def _suite(tmp_path: Path, cases) -> Path:
+    path = tmp_path / "suite.yml"
+    path.write_text(yaml.safe_dump({"suite": "fake", "cases": cases}, allow_unicode=True), "utf-8")
+    return path
+
+
+CASES = [
+    {"id": "yes", "tags": {"kind": "coverage", "service": "陪护"}, "turns": [{"user": "亳州能用吗", "expect": {"covered": True, "facts": [["亳州", "毫州"]]}}]},
+    {"id": "no", "tags": {"kind": "coverage", "service": "陪护"}, "turns": [{"user": "乌海能用吗", "expect": {"covered": False, "not": ["亳州"]}}]},
+    {"id": "fact", "tags": {"kind": "rule", "service": "陪护"}, "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"]}}]},
+    {"id": "wrong", "tags": {"kind": "coverage"}, "turns": [{"user": "乌海能用吗", "expect": {"covered": True}}]},
+    {"id": "missing", "tags": {"kind": "rule"}, "turns": [{"user": "沉默", "expect": {"facts": ["x"]}}]},
+    {"id": "error", "tags": {"kind": "rule"}, "turns": [{"user": "崩溃", "expect": {"facts": ["x"]}}]},
+    {"id": "after-error", "tags": {"kind": "rule"}, "turns": [{"user": "提前多久", "expect": {"facts": ["12 小时"]}}]},
+]
+
+
+def test_pass_fail_missing_reply_and_server_error(fake_url, tmp_path):
+    results = {r.id: r for r in run([load_suite(_suite(tmp_path, CASES))], fake_url, progress=False)}
+    assert results["yes"].passed and results["no"].passed and results["fact"].passed and results["after-error"].passed
+    assert "covered: expected true, got false" in results["wrong"].turns[0].failures
+    assert results["missing"].turns[0].failures[0] == "no reply"
+    assert results["error"].turns[0].failures[0].startswith("server error")
+    summary = summarise(list(results.values()), fake_url, 0.9)
+    assert summary["overall"] == {"cases": 7, "passed": 4, "pass_rate": round(4 / 7, 4)}
+    assert summary["by"]["kind"]["coverage"]["cases"] == 3 and summary["passed_threshold"] is False
+    assert summary["latency_ms"]["p95"] is not None
+
+
+def test_cli_writes_reports_prints_the_rate_last_and_exits_by_threshold(fake_url, tmp_path, capsys):
+    suite = _suite(tmp_path, CASES[:3])
+    assert evaluation_main(["run", str(suite), "--url", fake_url, "--out", str(tmp_path), "--name", "ok", "--threshold", "1.0", "--quiet"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("overall pass rate: 100.0%")
+    assert (tmp_path / "ok.json").exists() and "<img" in (tmp_path / "ok.html").read_text("utf-8")
+    failing = _suite(tmp_path, CASES)
+    assert evaluation_main(["run", str(failing), "--url", fake_url, "--out", str(tmp_path), "--name", "bad", "--threshold", "0.95", "--quiet"]) == 1
+
+
+def test_diff_lists_better_and_worse(fake_url, tmp_path, capsys):
+    old = summarise(run([load_suite(_suite(tmp_path, CASES))], fake_url, progress=False), "old")
+    flipped = [dict(c) for c in CASES]
+    flipped[3] = {"id": "wrong", "tags": {}, "turns": [{"user": "乌海能用吗", "expect": {"covered": False}}]}
+    flipped[0] = {"id": "yes", "tags": {}, "turns": [{"user": "亳州能用吗", "expect": {"covered": False}}]}
+    new = summarise(run([load_suite(_suite(tmp_path, flipped))], fake_url, progress=False), "new")
+    d = diff(old, new)
+    assert d["better"] == ["fake · wrong"] and d["worse"] == ["fake · yes"]
+    (tmp_path / "old.json").write_text(json.dumps(old), "utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), "utf-8")
+    assert evaluation_main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 0
+    assert "fake · wrong" in capsys.readouterr().out
+
+
+def test_bad_suite_is_reported(tmp_path):
+    path = _suite(tmp_path, [{"id": "x", "turns": [{"user": "q", "expect": {"colour": "red"}}]}])
+    with pytest.raises(SuiteError):
+        load_suite(path)

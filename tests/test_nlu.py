@@ -1,0 +1,54 @@
+"""NLU quality on a test set written independently of the training data.
+
+`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model; the suite fails below
+95% intent accuracy or 95% entity F1. The test set must share no example with bot/data.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from knowledge.config import ROOT
+
+TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
+MIN_INTENT_ACCURACY = 0.95
+MIN_ENTITY_F1 = 0.95
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s，,。.？?！!~～、]", "", text).lower()
+
+
+def _texts(path: Path) -> set:
+    return {_normalise(m.get("text")) for m in load_data(str(path)).training_examples}
+
+
+def test_test_set_is_large_and_disjoint_from_the_training_data():
+    test = _texts(TEST_SET)
+    assert len(test) >= 400
+    train = set().union(*(_texts(p) for p in (ROOT / "bot" / "data").glob("*.yml") if "nlu:" in p.read_text("utf-8")))
+    assert not test & train, f"in both: {sorted(test & train)[:10]}"
+
+
+@pytest.fixture(scope="module")
+def nlu_report(model_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("nlu-results")
+    subprocess.run([sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(TEST_SET), "--model", str(model_path),
+                    "--out", str(out), "--no-plot"], cwd=ROOT, check=True, capture_output=True, timeout=1200)
+    return out
+
+
+def test_intent_accuracy(nlu_report):
+    report = json.loads((nlu_report / "intent_report.json").read_text("utf-8"))
+    assert report["accuracy"] >= MIN_INTENT_ACCURACY, {k: v for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 0.9}
+
+
+def test_entity_f1(nlu_report):
+    report = json.loads((nlu_report / "KnowledgeEntityExtractor_report.json").read_text("utf-8"))
+    assert report["micro avg"]["f1-score"] >= MIN_ENTITY_F1, report

@@ -1,0 +1,73 @@
+"""Place names resolve against the bundled gazetteer as users and manuals write them."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.places import default_index
+
+
+@pytest.fixture(scope="module")
+def ix():
+    return default_index()
+
+
+@pytest.mark.parametrize(
+    "mention, name, city, province",
+    [
+        ("杭州", "杭州市", "杭州市", "浙江省"),
+        ("杭州市", "杭州市", "杭州市", "浙江省"),
+        ("黔南州", "黔南布依族苗族自治州", "黔南布依族苗族自治州", "贵州省"),
+        ("湘西", "湘西土家族苗族自治州", "湘西土家族苗族自治州", "湖南省"),
+        ("延边", "延边朝鲜族自治州", "延边朝鲜族自治州", "吉林省"),
+        ("义乌", "义乌市", "金华市", "浙江省"),
+        ("昆山", "昆山市", "苏州市", "江苏省"),
+        ("襄樊", "襄阳市", "襄阳市", "湖北省"),
+        ("莱芜", "济南市", "济南市", "山东省"),
+        ("毫州", "亳州市", "亳州市", "安徽省"),
+        ("亳州", "亳州市", "亳州市", "安徽省"),
+        ("乌海", "乌海市", "乌海市", "内蒙古自治区"),
+        ("浙江杭州", "杭州市", "杭州市", "浙江省"),
+        ("杭州市西湖区", "西湖区", "杭州市", "浙江省"),
+        ("石柱县", "石柱土家族自治县", "重庆市", "重庆市"),
+        ("济源", "济源市", "济源市", "河南省"),
+        ("海南", "海南省", "海南省", "海南省"),
+        ("克州", "克孜勒苏柯尔克孜自治州", "克孜勒苏柯尔克孜自治州", "新疆维吾尔自治区"),
+    ],
+)
+def test_resolves_the_ways_places_are_written(ix, mention, name, city, province):
+    r = ix.resolve(mention)
+    assert r.found, mention
+    assert r.division.name == name
+    assert ix.city_of(r.division).name == city
+    assert ix.province_of(r.division).name == province
+
+
+def test_old_names_and_typos_say_why(ix):
+    assert "襄阳" in ix.resolve("襄樊").note
+    assert ix.resolve("毫州").matched_by == "alias"
+    assert "济南" in ix.resolve("莱芜").note
+
+
+@pytest.mark.parametrize("mention", ["香港", "澳门", "台湾", "台北"])
+def test_outside_the_mainland_is_known_but_flagged(ix, mention):
+    r = ix.resolve(mention)
+    assert r.found and not r.division.mainland
+
+
+def test_ambiguous_name_prefers_the_city_and_lists_the_alternative(ix):
+    r = ix.resolve("吉林")
+    assert r.division.name == "吉林市"
+    assert "吉林省" in [a.name for a in r.alternatives]
+
+
+def test_hint_picks_the_right_homonym(ix):
+    nanchang = ix.resolve("南昌")
+    r = ix.resolve("西湖区", within=nanchang.division)
+    assert ix.city_of(r.division).name == "南昌市"
+
+
+def test_unknown_name_is_only_suggested_never_corrected(ix):
+    r = ix.resolve("杭洲")
+    assert not r.found
+    assert "杭州市" in [n for n, _ in r.suggestions]
+    assert not ix.resolve("火星").found
