@@ -14,16 +14,17 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from actions import replies as r
 from actions.replies import Reply
-from knowledge.api import KnowledgeBase, ProductInfo, ServiceInfo, Source
+from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 
 QUESTION_INTENTS = (
     "ask_coverage", "ask_usage_limit", "ask_time", "ask_advance_notice", "ask_waiting_period", "ask_cooling_off",
     "ask_sharing", "ask_eligibility", "ask_apply", "ask_materials", "ask_cost", "ask_cancel", "ask_hotline",
     "ask_services", "ask_compare", "ask_service_info",
 )
-# Questions about one service (need a product and a service) and the fact kinds that answer them.
+# Questions about one service (need a product and a service) and the fact kinds that answer them
+# ("time.duration": time facts of that sub-kind — how long one use lasts belongs with how often).
 SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str, str]] = {
-    "ask_usage_limit": (("usage_limit",), "rule", "使用次数"),
+    "ask_usage_limit": (("usage_limit", "time.duration"), "rule", "使用次数"),
     "ask_time": (("time",), "rule", "服务时效"),
     "ask_advance_notice": (("advance_notice",), "rule", "提前申请时间"),
     "ask_eligibility": (("eligibility", "prerequisite", "waiting_period"), "rule", "适用人群和使用条件"),
@@ -32,6 +33,8 @@ SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str, str]] = {
     "ask_cancel": (("cancellation",), "rule", "取消和变更"),
     "ask_service_info": (("content",), "service_info", "服务内容"),
 }
+# Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
+IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
 PRODUCT_RULES = {"ask_waiting_period": ("waiting_period", "等待期"), "ask_cooling_off": ("cooling_off", "犹豫期"),
                  "ask_sharing": ("sharing", "家庭共享")}
 
@@ -78,7 +81,8 @@ class Answerer:
         if len(products) == 1:
             slots["product"] = products[0].id
         if turn.services:
-            slots["service"] = turn.services[-1]
+            # "重大疾病住院护工能陪护多少天": the longest mention names the service, the short one is a verb
+            slots["service"] = max(reversed(turn.services), key=len)
         if turn.places:
             slots["place"] = turn.places[-1]
         intent = turn.intent
@@ -195,7 +199,8 @@ class Answerer:
             return ask
         if not ctx.place_words:
             return self._coverage_summary(svc)
-        result = self.kb.is_covered(svc.product, svc, ctx.place_words)
+        in_person = any(w in ctx.turn.text for w in IN_PERSON_WORDS)
+        result = self.kb.is_covered(svc.product, svc, ctx.place_words, in_person=in_person)
         if result.status == "unknown_place":
             suggestions = result.to_dict()["suggestions"]
             if suggestions:
@@ -236,7 +241,7 @@ class Answerer:
         svc, ask = self._service_for(ctx, answer_type)
         if ask:
             return ask
-        facts = [f for k in kinds for f in svc.facts_of(k)]
+        facts = [f for k in kinds for f in _facts(svc, k)]
         if ctx.intent == "ask_service_info" and svc.items:
             items = "、".join(svc.items[:8]) + ("等" if len(svc.items) > 8 else "")
             extra_line = f"\n{svc.items_title or '服务项目'}：{items}"
@@ -246,7 +251,9 @@ class Answerer:
             return self._not_stated(svc, label)
         conflict_key = {"ask_advance_notice": "hours"}.get(ctx.intent)
         prefix = "手册中有不同说法，都列给您：\n" if conflict_key and r.conflicting(facts, conflict_key) else ""
-        text = f"{svc.product.name}的{svc.name}（{label}）：\n{prefix}{r.facts_text(facts)}{extra_line}"
+        # a list of materials is only useful whole; other answers keep to the first few facts
+        limit = len(facts) if answer_type == "materials" else r.MAX_FACTS
+        text = f"{svc.product.name}的{svc.name}（{label}）：\n{prefix}{r.facts_text(facts, limit)}{extra_line}"
         sources = [svc.source(f.section) for f in facts]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), answer_type, svc.product, svc,
                      sources=sources, extra={"conflict": bool(prefix)})
@@ -348,6 +355,12 @@ class Answerer:
             return Reply(text + r.source_line([source], self.kb.get_product(hit["product_id"])) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", kind,
                          self.kb.get_product(hit["product_id"]), sources=[source])
         return Reply("抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", "fallback")
+
+
+def _facts(svc: ServiceInfo, kind: str) -> List[FactInfo]:
+    """Facts of a kind, or of a sub-kind written "time.duration"."""
+    kind, _, sub = kind.partition(".")
+    return [f for f in svc.facts_of(kind) if not sub or f.data.get("kind") == sub]
 
 
 @dataclass

@@ -97,7 +97,7 @@ def conflicting(facts: Sequence[FactInfo], key: str) -> bool:
 def contacts_text(contacts: Sequence[ContactInfo]) -> str:
     lines = []
     for c in contacts:
-        hours = f"（{c.hours}）" if c.hours else ""
+        hours = f"（{c.hours}）" if c.hours else ("（手册没有写明服务时间）" if c.kind == "hotline" else "")
         lines.append(f"· {c.name}：{c.value}{hours}")
     return "\n".join(lines)
 
@@ -109,11 +109,25 @@ def with_disclaimer(text: str, product: Optional[ProductInfo]) -> str:
     return text
 
 
+def full_place_name(d: Dict[str, Any]) -> str:
+    """浙江省金华市义乌市: the place with its province and city, so that a user who meant another
+    place of the same name (or a manual that printed the wrong province) sees which one is meant."""
+    parts = [d["province"], d["city"], d["place"]]
+    out: List[str] = []
+    for part in parts:
+        if part and part not in out:
+            out.append(part)
+    return "".join(out)
+
+
 def coverage_text(r: CoverageResult) -> str:
     """Yes or no first, then why, the scope note, the hospital count and the manual's wording."""
     d = r.to_dict()
     place = d["place"]
-    head = {True: f"可以。{place}可以使用", False: f"不可以。{place}不在服务范围内", None: f"暂时无法确认{place}能否使用"}[r.covered]
+    where = full_place_name(d)
+    head = {True: f"可以。{where}可以使用", False: f"不可以。{where}不在服务范围内", None: f"暂时无法确认{where}能否使用"}[r.covered]
+    if r.status == "remote_only":
+        head = f"可以，但只能远程使用：{where}没有手册列出的线下服务点"
     service = f"{r.product.name}的{r.service.name}"
     lines = [f"{head}（{service}）。", d["reason"] + "。"]
     entry = d["matched_entry"]

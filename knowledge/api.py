@@ -397,8 +397,11 @@ class KnowledgeBase:
     def resolve_place(self, mention: str) -> Resolution:
         return self.places.resolve(mention)
 
-    def is_covered(self, product: Any, service: Any, place: Any) -> CoverageResult:
-        """Can ``service`` of ``product`` be used in ``place``?  yes / no / unknown, with why and the source."""
+    def is_covered(self, product: Any, service: Any, place: Any, in_person: bool = False) -> CoverageResult:
+        """Can ``service`` of ``product`` be used in ``place``?  yes / no / unknown, with why and the source.
+
+        ``in_person`` asks about the place-bound form only (线下面诊 where the service is also given online).
+        """
         if isinstance(product, ProductInfo):
             products = [product]
         else:
@@ -424,7 +427,7 @@ class KnowledgeBase:
         if not res.found:
             return CoverageResult(None, "unknown_place", f"没有找到地名“{res.mention}”", p, svc, resolution=res)
         d = res.division
-        j = judge(svc.coverage, d, self.places)
+        j = judge(svc.coverage, d, self.places, in_person)
         return CoverageResult(j.covered, j.status, j.reason, p, svc, d, self.places.province_of(d), self.places.city_of(d), res, j)
 
     def coverage_by_province(self, product: Any, service: Any) -> "OrderedDict[str, List[ListEntry]]":

@@ -105,9 +105,16 @@ class Judgement:
         return [{"name": e.division.name, "printed": e.printed_name, "hospitals": e.hospitals} for e in self.listed_within]
 
 
-def judge(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judgement:
-    """Apply the coverage rules to one resolved place."""
+def judge(spec: CoverageSpec, place: Division, index: PlaceIndex, in_person: bool = False) -> Judgement:
+    """Apply the coverage rules to one resolved place.
+
+    ``in_person``: the user asks about the place-bound form (线下面诊); a remote form given
+    nationwide does not make that a yes, but it is said alongside the no.
+    """
     j = _judge_place(spec, place, index)
+    if spec.remote_text and j.covered is not True and place.mainland and in_person:
+        j.reason = f"{j.reason}；另外，{spec.remote_text}"
+        return j
     if spec.remote_text and j.covered is not True and place.mainland:
         # The place-bound part does not reach here, but the service is also given remotely.
         return Judgement(True, REMOTE_ONLY, f"{j.reason}；但{spec.remote_text}", place, plist=j.plist,

@@ -232,9 +232,10 @@ class PlaceIndex:
             next((h[1] for h in self._candidates(re.sub(r"\s+", "", mention)) if h[1].level == "province"), None))
 
     def _compound(self, text: str) -> List[Tuple[str, Division, Optional[str]]]:
-        """浙江杭州 / 杭州市西湖区 / 江苏省昆山市: an outer place followed by an inner one."""
+        """浙江杭州 / 杭州市西湖区 / 浙江杭州西湖区: an outer place followed by an inner one (itself maybe compound)."""
         for i in range(len(text) - 1, 1, -1):
-            outer_hits, inner_hits = self._candidates(text[:i]), self._candidates(text[i:])
+            outer_hits = self._candidates(text[:i])
+            inner_hits = (self._candidates(text[i:]) or self._compound(text[i:])) if outer_hits else []
             if not outer_hits or not inner_hits:
                 continue
             found = [h for h in inner_hits for o in outer_hits if self.contains(o[1], h[1]) and o[1] is not h[1]]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from knowledge.places import DERIVED, SHORT, PlaceIndex, short_forms, strip_suffix
+from knowledge.places import PlaceIndex, short_forms, strip_suffix
 
 PRODUCT, SERVICE, PLACE = "product", "service", "place"
 # Short forms of county-level cities that are everyday words more often than places.
@@ -19,22 +19,35 @@ _COMMON_WORDS = frozenset({"东方", "安宁", "大安", "和平", "开平", "�
 
 def place_forms(index: PlaceIndex) -> Dict[str, str]:
     """Place mentions worth spotting in free text: full names of every division; short forms of
-    provinces, prefectures and county-level cities; curated aliases (typos, old names).
+    provinces, prefectures and county-level cities; suffixed forms of autonomous counties
+    (互助县); curated aliases (typos, old names); and a county's bare name right after its
+    province or prefecture (河南兰考, 开封兰考), where it cannot be an ordinary word.
 
-    Short forms of districts and ordinary counties are left out (通道, 光明, 城关 are words
-    first); users who mean them type the suffix (光明区), which the full name catches.
+    Bare short forms of districts and ordinary counties are left out on their own (通道, 光明,
+    城关 are words first); users who mean them type the suffix (光明区), which the full name catches.
     """
     forms: Dict[str, str] = {}
     for d in index.by_code.values():
         if not (len(d.name) <= 2 and d.name.endswith("区")):  # 城区, 郊区, 矿区, 东区 …
             forms[d.name] = d.name
-        if d.level != "county" or d.name.endswith("市"):
-            for f in short_forms(d.name):
-                if f not in _COMMON_WORDS:
-                    forms.setdefault(f, d.name)
+        for f in short_forms(d.name):
+            if f in _COMMON_WORDS:
+                continue
+            if d.level != "county" or d.name.endswith("市") or f != strip_suffix(d.name) and f.endswith(("县", "旗")):
+                forms.setdefault(f, d.name)
     for alias, hits in index._names.items():
         if any(how == "alias" for how, _, _ in hits):
             forms[alias] = hits[0][1].name
+    for d in index.by_code.values():
+        if d.level != "county":
+            continue
+        bodies = [d.name, strip_suffix(d.name), *short_forms(d.name)]
+        parents = [index.by_code[d.province]] + ([index.by_code[d.parent]] if d.parent and d.parent != d.province else [])
+        for parent in parents:
+            for head in (parent.name, *short_forms(parent.name)):
+                for body in bodies:
+                    if len(body) >= 2:
+                        forms.setdefault(head + body, d.name)
     return forms
 
 
@@ -47,7 +60,11 @@ class Mention:
 
 
 class MentionFinder:
-    """Longest-match, left-to-right finder of known product, service and place mentions."""
+    """Longest-match, left-to-right finder of known product, service and place mentions.
+
+    A dictionary probe per position and length (forms are at most a few dozen characters), so
+    the cost grows with the message, not with the tens of thousands of forms.
+    """
 
     def __init__(self, forms: Dict[str, Dict[str, str]]) -> None:
         # forms: entity type → {surface form: canonical}; products win over services over places.
@@ -56,15 +73,24 @@ class MentionFinder:
             for form in forms.get(entity, {}):
                 if len(form) >= 2:
                     self.kind[form.lower()] = entity
-        ordered = sorted(self.kind, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(f) for f in ordered), re.IGNORECASE) if ordered else None
+        self._lengths = sorted({len(f) for f in self.kind}, reverse=True)
 
     def find(self, text: str) -> List[Mention]:
-        if not text or self._pattern is None:
+        if not text or not self.kind:
             return []
-        out = []
-        for m in self._pattern.finditer(text):
-            out.append(Mention(self.kind[m.group(0).lower()], m.start(), m.end(), m.group(0)))
+        folded = text.lower()
+        if len(folded) != len(text):  # a case fold that changes length would shift the offsets
+            folded = text
+        out, i = [], 0
+        while i < len(text):
+            for n in self._lengths:
+                entity = self.kind.get(folded[i:i + n]) if i + n <= len(text) else None
+                if entity is not None:
+                    out.append(Mention(entity, i, i + n, text[i:i + n]))
+                    i += n
+                    break
+            else:
+                i += 1
         return out
 
 
