@@ -17,7 +17,7 @@ def ask(bot, text, intent, **kw):
 
 def test_coverage_yes_with_source_and_payload(bot):
     reply = ask(bot, "平安的住院陪护在毫州能用吗", "ask_coverage", products=["平安"], services=["住院陪护"], places=["毫州"])
-    assert reply.text.startswith("可以。亳州市")
+    assert reply.text.startswith("可以。安徽省亳州市")
     assert "毫州" in reply.text and "来源：" in reply.text and "具体以保险合同为准" in reply.text
     answer = reply.payload()["answer"]
     assert answer["type"] == "coverage" and answer["covered"] is True and answer["place"] == "亳州市"
@@ -28,7 +28,7 @@ def test_coverage_yes_with_source_and_payload(bot):
 
 def test_follow_up_place_keeps_service_and_product(bot):
     reply = ask(bot, "那乌海呢", "inform", places=["乌海"], product="pingan_health", service="住院陪护", last_question="ask_coverage")
-    assert reply.text.startswith("不可以。乌海市") and reply.covered is False
+    assert reply.text.startswith("不可以。内蒙古自治区乌海市") and reply.covered is False
     assert reply.slots["place"] == "乌海"
 
 
@@ -79,7 +79,7 @@ def test_unknown_place_suggests_and_affirm_uses_the_suggestion(bot):
     assert "您是指杭州市吗" in reply.text and reply.slots["pending"] == "杭州市"
     confirmed = ask(bot, "是的", "affirm", product="pingan_health", service="陪诊", place="杭洲",
                     last_question="ask_coverage", pending="杭州市")
-    assert confirmed.covered is True and confirmed.text.startswith("可以。杭州市")
+    assert confirmed.covered is True and confirmed.text.startswith("可以。浙江省杭州市")
 
 
 def test_coverage_without_place_summarises_by_province(bot):
@@ -121,3 +121,23 @@ def test_compare_across_products(bot):
 
 def test_adjacent_place_mentions_are_one_place():
     assert join_places([(0, 2, "浙江"), (2, 4, "杭州"), (8, 10, "乌海")]) == ["浙江杭州", "乌海"]
+
+
+def test_in_person_question_about_a_service_also_given_online(bot):
+    offline = ask(bot, "平安肿瘤多学科会诊能在成都线下面诊吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["成都"])
+    assert offline.covered is False and "线上视频会诊咨询服务范围为全国" in offline.text
+    anywhere = ask(bot, "平安肿瘤多学科会诊成都能用吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["成都"])
+    assert anywhere.covered is True and anywhere.text.startswith("可以，但只能远程使用")
+    beijing = ask(bot, "平安肿瘤多学科会诊北京能线下面诊吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["北京"])
+    assert beijing.covered is True and "北京高博医院" in beijing.text
+
+
+def test_usage_limit_includes_how_long_one_use_lasts(bot):
+    reply = ask(bot, "平安的陪诊一次能陪多久", "ask_usage_limit", products=["平安"], services=["陪诊"])
+    assert "每个保险期间 1次" in reply.text and "不超过 4 小时" in reply.text
+
+
+def test_the_longest_service_mention_names_the_service(bot):
+    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_usage_limit", products=["众安增值服务"],
+                services=["重大疾病住院护工", "陪护"])
+    assert reply.service is not None and reply.service.name.startswith("重大疾病住院护工")

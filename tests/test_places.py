@@ -28,6 +28,9 @@ def ix():
         ("乌海", "乌海市", "乌海市", "内蒙古自治区"),
         ("浙江杭州", "杭州市", "杭州市", "浙江省"),
         ("杭州市西湖区", "西湖区", "杭州市", "浙江省"),
+        ("浙江杭州西湖区", "西湖区", "杭州市", "浙江省"),
+        ("河南兰考", "兰考县", "开封市", "河南省"),
+        ("青海互助县", "互助土族自治县", "海东市", "青海省"),
         ("石柱县", "石柱土家族自治县", "重庆市", "重庆市"),
         ("济源", "济源市", "济源市", "河南省"),
         ("海南", "海南省", "海南省", "海南省"),
@@ -71,3 +74,20 @@ def test_unknown_name_is_only_suggested_never_corrected(ix):
     assert not r.found
     assert "杭州市" in [n for n, _ in r.suggestions]
     assert not ix.resolve("火星").found
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        ("河南兰考能用住院陪护吗", ["河南兰考"]),  # a bare county name is a place right after its province
+        ("青海互助县呢", ["青海互助县"]),
+        ("开封兰考", ["开封兰考"]),
+        ("我在通道上等你", []),  # ... but not on its own: 通道 is a word first
+        ("浙江杭州西湖区能用吗", ["浙江", "杭州西湖区"]),
+    ],
+)
+def test_mentions_in_free_text(kb, text, places):
+    from knowledge.vocabulary import PLACE, MentionFinder, store_forms
+
+    finder = MentionFinder(store_forms(kb))
+    assert [m.text for m in finder.find(text) if m.entity == PLACE] == places
