@@ -35,8 +35,9 @@ SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str, str]] = {
 }
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
 IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
-PRODUCT_RULES = {"ask_waiting_period": ("waiting_period", "等待期"), "ask_cooling_off": ("cooling_off", "犹豫期"),
-                 "ask_sharing": ("sharing", "家庭共享")}
+# Product-wide rules: (rule topic, label, the word a service's own sentences on the topic use).
+PRODUCT_RULES = {"ask_waiting_period": ("waiting_period", "等待期", "等待期"), "ask_cooling_off": ("cooling_off", "犹豫期", "犹豫期"),
+                 "ask_sharing": ("sharing", "家庭共享", "共享")}
 
 
 @dataclass
@@ -95,6 +96,8 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
+        if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
+            intent = "ask_service_info"
         product_id = slots.get("product") or turn.product
         product = self.kb.get_product(product_id) if product_id else None
         service_words = slots.get("service") or turn.service
@@ -146,6 +149,9 @@ class Answerer:
     def _service_for(self, ctx: "_Context", kind: str) -> Tuple[Optional[ServiceInfo], Optional[Reply]]:
         """The service the question is about, or the reply that asks for what is missing."""
         if not ctx.service_words:
+            product_answer = self._product_passage(ctx)
+            if product_answer is not None:
+                return None, product_answer
             label = f"{ctx.product.name}的" if ctx.product else ""
             return None, Reply(f"请问您想了解{label}哪项服务？例如：住院陪护、门诊协助、住院垫付。", "clarify", ctx.product,
                                extra={"missing": "service"})
@@ -180,6 +186,21 @@ class Answerer:
             extra={"missing": "product", "options": [s.product.name for s in offering]},
         )
 
+    def _product_passage(self, ctx: "_Context") -> Optional[Reply]:
+        """"平安医疗险说的医院是指哪些医院", "私人健康管家什么时间能找到人": product-wide rules and
+        contacts answer questions that name no service."""
+        if ctx.product is None:
+            return None
+        hit = self.kb.focus_passage(ctx.detail, product=ctx.product)
+        if hit is None:
+            return None
+        source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+        contact = [c for c in self.kb.contacts(ctx.product) if hit["kind"] == "contact" and c.name == hit["title"]]
+        body = r.contacts_text(contact) if contact else r.clean(hit["text"])
+        text = f"{ctx.product.name}：{hit['title']}\n{body}"
+        kind = "contact" if contact else "rule"
+        return Reply(r.with_disclaimer(text, ctx.product) + r.source_line([source], ctx.product), kind, ctx.product, sources=[source])
+
     def _product_for(self, ctx: "_Context", topic_label: str) -> Tuple[Optional[ProductInfo], Optional[Reply]]:
         if ctx.product is not None:
             return ctx.product, None
@@ -198,7 +219,7 @@ class Answerer:
         if ask:
             return ask
         if not ctx.place_words:
-            return self._coverage_summary(svc)
+            return self._coverage_summary(ctx, svc)
         in_person = any(w in ctx.turn.text for w in IN_PERSON_WORDS)
         result = self.kb.is_covered(svc.product, svc, ctx.place_words, in_person=in_person)
         if result.status == "unknown_place":
@@ -214,7 +235,7 @@ class Answerer:
         return Reply(text, "coverage", svc.product, svc, result.place.name, result.covered, [result.source],
                      extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals})
 
-    def _coverage_summary(self, svc: ServiceInfo) -> Reply:
+    def _coverage_summary(self, ctx: "_Context", svc: ServiceInfo) -> Reply:
         cov = svc.coverage
         source = svc.source(cov.section)
         head = f"{svc.product.name}的{svc.name}："
@@ -222,7 +243,10 @@ class Answerer:
             groups = self.kb.coverage_by_province(svc.product, svc)
             count = sum(len(v) for v in groups.values())
             summary = "、".join(f"{prov}{len(items)}" for prov, items in groups.items())
-            text = f"{head}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。\n请告诉我您所在的城市，我帮您确认能否使用。"
+            printed = cov.printed_city_count
+            stated = f"手册写明覆盖{printed}个城市；" if printed and printed != count else ""
+            text = (f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
+                    "\n请告诉我您所在的城市，我帮您确认能否使用。")
             sources = [source] + [svc.source(pl.section) for pl in cov.lists]
         else:
             text = head + r.clean(cov.text)
@@ -233,6 +257,9 @@ class Answerer:
             if cov.type == "not_stated":
                 text = head + "手册没有说明可使用的城市范围。" + (f"相关说明：{r.clean(cov.text)}" if cov.text else "")
             sources = [source]
+        focus, focus_sources = self._focus(ctx, svc, [cov.text or ""])
+        if focus:  # "安盛绿通能约到几级医院": a detail of where, answered by the manual's sentence on it
+            text, sources = focus + text, focus_sources + sources
         text = r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product)
         return Reply(text, "coverage_summary", svc.product, svc, None, None, sources, extra={"coverage_type": cov.type})
 
@@ -243,45 +270,65 @@ class Answerer:
             return ask
         facts = [f for k in kinds for f in _facts(svc, k)]
         if ctx.intent == "ask_service_info" and svc.items:
-            items = "、".join(svc.items[:8]) + ("等" if len(svc.items) > 8 else "")
-            extra_line = f"\n{svc.items_title or '服务项目'}：{items}"
+            extra_line = f"\n{svc.items_title or '服务项目'}：" + "、".join(svc.items)
         else:
             extra_line = ""
+        facts = self._focus_first(ctx, svc, facts)
+        focus, focus_sources = self._focus(ctx, svc, [f.text for f in facts])
         if not facts:
-            return self._not_stated(svc, label)
+            return self._not_stated(svc, label, focus, focus_sources)
         conflict_key = {"ask_advance_notice": "hours"}.get(ctx.intent)
         prefix = "手册中有不同说法，都列给您：\n" if conflict_key and r.conflicting(facts, conflict_key) else ""
+        if not _facts(svc, kinds[0]):  # only the related kinds ("time.duration" for a usage limit)
+            prefix = f"手册没有写明{label}，相关内容：\n"
         # a list of materials is only useful whole; other answers keep to the first few facts
         limit = len(facts) if answer_type == "materials" else r.MAX_FACTS
-        text = f"{svc.product.name}的{svc.name}（{label}）：\n{prefix}{r.facts_text(facts, limit)}{extra_line}"
-        sources = [svc.source(f.section) for f in facts]
+        text = f"{svc.product.name}的{svc.name}（{label}）：\n{focus}{prefix}{r.facts_text(facts, limit)}{extra_line}"
+        sources = focus_sources + [svc.source(f.section) for f in facts]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), answer_type, svc.product, svc,
-                     sources=sources, extra={"conflict": bool(prefix)})
+                     sources=sources, extra={"conflict": bool(prefix) and conflict_key is not None, "focus": bool(focus)})
 
-    def _not_stated(self, svc: ServiceInfo, label: str) -> Reply:
+    def _focus_first(self, ctx: "_Context", svc: ServiceInfo, facts: List[FactInfo]) -> List[FactInfo]:
+        """The fact about the detail asked goes first, so that a long answer does not hide it."""
+        hit = self.kb.focus_passage(ctx.detail, svc)
+        if hit is None:
+            return facts
+        return sorted(facts, key=lambda f: f.text != hit["text"])
+
+    def _focus(self, ctx: "_Context", svc: ServiceInfo, shown: Sequence[str]) -> Tuple[str, List[Source]]:
+        """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
+        hit = self.kb.focus_passage(ctx.detail, svc)
+        if hit is None or any(hit["text"] in t or t in hit["text"] for t in shown):
+            return "", []
+        source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+        return f"与您的问题最相关的说明：{r.clean(hit['text'])}\n", [source]
+
+    def _not_stated(self, svc: ServiceInfo, label: str, focus: str = "", focus_sources: Sequence[Source] = ()) -> Reply:
         hotlines = self.kb.contacts(svc.product, "hotline")
         call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
         text = f"{svc.product.name}的服务手册没有写明{svc.name}的{label}。{call}"
-        return Reply(text, "not_stated", svc.product, svc, sources=[svc.source()])
+        if focus:
+            text += "\n" + focus.rstrip() + r.source_line(focus_sources, svc.product)
+        return Reply(text, "not_stated", svc.product, svc, sources=[*focus_sources, svc.source()])
 
     def _apply(self, ctx: "_Context") -> Reply:
+        if not ctx.service_words and ctx.product is not None:  # "PLUS的服务一般通过什么渠道申请"
+            return self._contacts_reply(ctx, "各项服务的申请渠道：", "procedure", kinds=None)
         svc, ask = self._service_for(ctx, "procedure")
         if ask:
             return ask
         how = self.kb.how_to_apply(svc)
         if not how["stated"]:
             return self._not_stated(svc, "申请方式")
-        lines = []
-        if how["steps"]:
-            lines += [f"{i}. {r.clean(step)}" for i, step in enumerate(how["steps"], 1)]
-        else:
-            lines += [f"· {r.clean(c['text'])}" for c in how["channels"]]
-        text = f"{svc.product.name}的{svc.name}申请方式：\n" + "\n".join(lines[:8])
+        lines = [f"{i}. {r.clean(step)}" for i, step in enumerate(how["steps"][:8], 1)]
+        if how["channels"]:
+            lines += (["申请渠道："] if lines else []) + [f"· {r.clean(c['text'])}" for c in how["channels"]]
+        text = f"{svc.product.name}的{svc.name}申请方式：\n" + "\n".join(lines)
         sources = [svc.source(how["section"])]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), "procedure", svc.product, svc, sources=sources)
 
     def _product_rule(self, ctx: "_Context") -> Reply:
-        topic, label = PRODUCT_RULES[ctx.intent]
+        topic, label, word = PRODUCT_RULES[ctx.intent]
         if ctx.product is None and ctx.service_words:
             svc, _ = self._service_for(ctx, "rule")
             if svc is not None:
@@ -291,21 +338,27 @@ class Answerer:
             return ask
         rules = self.kb.rules(product, topic)
         svc = self.kb.service(product, ctx.service_words) if ctx.service_words else None
-        own = svc.facts_of("waiting_period") if (svc is not None and topic == "waiting_period") else []
+        # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
+        own_facts = [f for f in svc.facts if word in f.text] if svc is not None else []
+        own = r.distinct([r.clean(f.text) for f in own_facts])
         if not rules and not own:
             hotlines = self.kb.contacts(product, "hotline")
             call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
             return Reply(f"{product.name}的服务手册没有写明{label}。{call}", "not_stated", product, svc)
-        lines = [f"· {r.clean(x.text)}" for x in rules[:3]] + [f"· {svc.name}：{r.clean(f.text)}" for f in own]
-        sources = [Source(product.manual, product.manual_title, x.section) for x in rules[:3]] + [svc.source(f.section) for f in own]
-        text = f"{product.name}的{label}：\n" + "\n".join(lines)
+        lines = [f"· {svc.name}：{text}" for text in own[:r.MAX_FACTS]] + [f"· {r.clean(x.text)}" for x in rules[:3]]
+        sources = ([svc.source(f.section) for f in own_facts]
+                   + [Source(product.manual, product.manual_title, x.section) for x in rules[:3]])
+        focus, focus_sources = self._focus(ctx, svc, own + [x.text for x in rules]) if svc is not None else ("", [])
+        text = f"{product.name}的{label}：\n{focus}" + "\n".join(lines)
+        sources = focus_sources + sources
         return Reply(r.with_disclaimer(text, product) + r.source_line(sources, product), "rule", product, svc, sources=sources)
 
-    def _contacts_reply(self, ctx: "_Context", intro: str, answer_type: str) -> Reply:
+    def _contacts_reply(self, ctx: "_Context", intro: str, answer_type: str,
+                        kinds: Optional[Tuple[str, ...]] = ("hotline", "butler")) -> Reply:
         products = [ctx.product] if ctx.product else (ctx.candidates or self.kb.products())
         blocks, sources = [], []
         for p in products:
-            contacts = [c for c in self.kb.contacts(p) if c.kind in ("hotline", "butler")]
+            contacts = [c for c in self.kb.contacts(p) if kinds is None or c.kind in kinds]
             blocks.append(f"{p.name}：\n{r.contacts_text(contacts)}")
             sources += [Source(p.manual, p.manual_title, c.section) for c in contacts[:1]]
         text = intro + "\n" + "\n".join(blocks)
@@ -346,7 +399,9 @@ class Answerer:
                      "如需其他帮助，可以说“转人工”获取客服热线。", "out_of_scope")
 
     def _fallback(self, ctx: "_Context") -> Reply:
-        hits = self.kb.search(ctx.turn.text, ctx.product, limit=1)
+        svc = self._service_for(ctx, "fallback")[0] if ctx.turn.services else None
+        focused = self.kb.focus_passage(ctx.detail, svc) if svc is not None else None
+        hits = [focused] if focused else self.kb.search(ctx.turn.text, ctx.product, limit=1)
         if hits:
             hit = hits[0]
             source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
@@ -371,6 +426,14 @@ class _Context:
     candidates: List[ProductInfo]
     service_words: Optional[str]
     place_words: Optional[str]
+
+    @property
+    def detail(self) -> str:
+        """The message without its product, service and place names: what is asked about them."""
+        text = self.turn.text
+        for mention in sorted(self.turn.products + self.turn.services + self.turn.places, key=len, reverse=True):
+            text = text.replace(mention, " ")
+        return text
 
     def __post_init__(self) -> None:
         if self.product is not None or len(self.candidates) <= 1:

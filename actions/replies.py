@@ -74,19 +74,24 @@ def product_label(p: ProductInfo) -> str:
 
 
 def facts_text(facts: Sequence[FactInfo], limit: int = MAX_FACTS) -> str:
-    """Bullet the facts verbatim; where two sections state different numbers, say so."""
-    seen, lines = set(), []
-    for f in facts:
-        key = clean(f.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(key)
+    """Bullet the facts verbatim, each once: a sentence printed again inside a longer one is dropped."""
+    lines = distinct([clean(f.text) for f in facts])
     shown = lines[:limit]
     body = "\n".join(f"· {line}" for line in shown) if len(shown) > 1 else (shown[0] if shown else "")
     if len(lines) > limit:
         body += f"\n（另有 {len(lines) - limit} 条，详见手册）"
     return body
+
+
+def distinct(lines: Sequence[str]) -> List[str]:
+    """The lines in order, without repeats and without those another line contains (minus its 。)."""
+    out: List[str] = []
+    for i, line in enumerate(lines):
+        core = line.rstrip("。")
+        if line in out or any(j != i and core in other and len(other) > len(line) for j, other in enumerate(lines)):
+            continue
+        out.append(line)
+    return out
 
 
 def conflicting(facts: Sequence[FactInfo], key: str) -> bool:

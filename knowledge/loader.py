@@ -296,6 +296,9 @@ def _passages(session: Session) -> List[m.Passage]:
             out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="step", title=svc.name, text=st.text, section=st.section))
         c = svc.coverage
         out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="coverage", title=svc.name, text=c.text, section=c.section))
+        if svc.items:
+            out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="items", title=svc.items_title or svc.name,
+                                 text="、".join(svc.items), section=svc.section))
     for q in session.query(m.QA):
         out.append(m.Passage(product_id=q.product_id, service_id=q.service_id, kind="qa", title=q.question, text=f"{q.question} {q.answer}", section=q.section))
     for r in session.query(m.Rule):

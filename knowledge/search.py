@@ -3,7 +3,7 @@ nothing structured answers.  BM25 (rank_bm25) over jieba's search-mode tokens.""
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import jieba
 from rank_bm25 import BM25Okapi
@@ -11,6 +11,15 @@ from rank_bm25 import BM25Okapi
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 _DROP = re.compile(r"^[\W_]+$")
 STOPWORDS = frozenset("的 了 吗 呢 啊 吧 是 我 你 在 有 和 与 及 或 要 能 可以 怎么 什么 如何 哪些 多少 请问 一下 这个 那个".split())
+# Words every question about a service uses; they say what kind of question it is (which the
+# intent already tells), not what detail it is about, so a focused search ignores them.
+QUESTION_WORDS = frozenset(
+    "用 能用 使用 再用 用来 做 去 到 会 还 还能 就 都 得 先 后 也 吧 一般 怎么办 怎么样 多久 多长 时间 长时间 多长时间 提前 "
+    "申请 服务 不能 能不能 是不是 不是 有没有 没有 几个 帮 给 点 想 需要 还要 可不可以 一起 里面 出来 那天 今天 这样 哪里 "
+    "哪儿 哪个 谁 几 次 多少钱 行不行 办 怎么 如何 么 嘛 "
+    # the words of the question kinds themselves (材料 in "要准备什么材料" is the intent, not a detail)
+    "材料 资料 准备 带 提交 费用 自费 次数 几次 条件 资格 流程 步骤 渠道 方式 电话 热线 客服 范围 城市 地方".split()
+)
 
 
 def tokenize(text: str) -> List[str]:
@@ -31,13 +40,17 @@ class PassageSearch:
         self.passages = list(passages)
         self.bm25 = BM25Okapi([tokenize(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
 
-    def query(self, text: str, product_id: Optional[str] = None, limit: int = 5) -> List[Tuple[Tuple, float]]:
-        tokens = tokenize(text)
+    def query(self, text: str, product_id: Optional[str] = None, limit: int = 5, service_id: Optional[int] = None,
+              ignore: Iterable[str] = ()) -> List[Tuple[Tuple, float]]:
+        """Best passages for ``text``; ``ignore``: words not to score on (the service's own name, say)."""
+        skip = set(ignore)
+        tokens = [t for t in tokenize(text) if t not in skip]
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
         ranked = sorted(
-            ((p, float(s)) for p, s in zip(self.passages, scores) if s > 0 and (product_id is None or p[0] == product_id)),
+            ((p, float(s)) for p, s in zip(self.passages, scores)
+             if s > 0 and (product_id is None or p[0] == product_id) and (service_id is None or p[1] == service_id)),
             key=lambda x: -x[1],
         )
         return ranked[:limit]
