@@ -96,6 +96,8 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
+        if intent == "out_of_scope" and (turn.products or turn.services):  # it is about our services after all
+            intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
         product_id = slots.get("product") or turn.product
@@ -197,9 +199,14 @@ class Answerer:
         source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
         contact = [c for c in self.kb.contacts(ctx.product) if hit["kind"] == "contact" and c.name == hit["title"]]
         body = r.contacts_text(contact) if contact else r.clean(hit["text"])
-        text = f"{ctx.product.name}：{hit['title']}\n{body}"
+        svc = self.kb.service_by_id(hit["service_id"]) if hit["service_id"] is not None else None
+        text = f"{ctx.product.name}的{svc.name if svc else hit['title']}：\n{body}"
         kind = "contact" if contact else "rule"
-        return Reply(r.with_disclaimer(text, ctx.product) + r.source_line([source], ctx.product), kind, ctx.product, sources=[source])
+        reply = Reply(r.with_disclaimer(text, ctx.product) + r.source_line([source], ctx.product), kind, ctx.product, svc,
+                      sources=[source], extra={"focus": True})
+        if svc is not None:
+            reply.slots["service"] = svc.name
+        return reply
 
     def _product_for(self, ctx: "_Context", topic_label: str) -> Tuple[Optional[ProductInfo], Optional[Reply]]:
         if ctx.product is not None:
@@ -298,7 +305,7 @@ class Answerer:
     def _focus(self, ctx: "_Context", svc: ServiceInfo, shown: Sequence[str]) -> Tuple[str, List[Source]]:
         """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
         hit = self.kb.focus_passage(ctx.detail, svc)
-        if hit is None or any(hit["text"] in t or t in hit["text"] for t in shown):
+        if hit is None or any(hit["text"] in t for t in shown):
             return "", []
         source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
         return f"与您的问题最相关的说明：{r.clean(hit['text'])}\n", [source]
@@ -313,7 +320,7 @@ class Answerer:
 
     def _apply(self, ctx: "_Context") -> Reply:
         if not ctx.service_words and ctx.product is not None:  # "PLUS的服务一般通过什么渠道申请"
-            return self._contacts_reply(ctx, "各项服务的申请渠道：", "procedure", kinds=None)
+            return self._product_passage(ctx) or self._contacts_reply(ctx, "各项服务的申请渠道：", "procedure", kinds=None)
         svc, ask = self._service_for(ctx, "procedure")
         if ask:
             return ask
@@ -341,14 +348,16 @@ class Answerer:
         # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
         own_facts = [f for f in svc.facts if word in f.text] if svc is not None else []
         own = r.distinct([r.clean(f.text) for f in own_facts])
-        if not rules and not own:
+        focus, focus_sources = self._focus(ctx, svc, own + [x.text for x in rules]) if svc is not None else ("", [])
+        if not rules and not own and not focus:
             hotlines = self.kb.contacts(product, "hotline")
             call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
             return Reply(f"{product.name}的服务手册没有写明{label}。{call}", "not_stated", product, svc)
         lines = [f"· {svc.name}：{text}" for text in own[:r.MAX_FACTS]] + [f"· {r.clean(x.text)}" for x in rules[:3]]
         sources = ([svc.source(f.section) for f in own_facts]
                    + [Source(product.manual, product.manual_title, x.section) for x in rules[:3]])
-        focus, focus_sources = self._focus(ctx, svc, own + [x.text for x in rules]) if svc is not None else ("", [])
+        if not rules and not own:
+            lines = [f"手册没有写明{label}的规定。"]
         text = f"{product.name}的{label}：\n{focus}" + "\n".join(lines)
         sources = focus_sources + sources
         return Reply(r.with_disclaimer(text, product) + r.source_line(sources, product), "rule", product, svc, sources=sources)

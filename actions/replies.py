@@ -152,6 +152,6 @@ def coverage_text(r: CoverageResult) -> str:
     # A county-level place gets every scope note (they say how counties are treated); others the first.
     for note in list(dict.fromkeys(notes))[: None if r.place is not None and r.place.level == "county" else 1]:
         lines.append(f"范围说明：{note.rstrip('。')}。")
-    if r.status == "list_not_published":
+    if r.status == "list_not_published" or (r.service.coverage.type in ("nationwide", "remote") and r.service.coverage.text):
         lines.append(f"手册原文：{r.service.coverage.text.rstrip('。')}。")
     return "\n".join(lines)

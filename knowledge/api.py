@@ -289,6 +289,10 @@ class KnowledgeBase:
     def get_product(self, product_id: str) -> ProductInfo:
         return self._products[product_id]
 
+    def service_by_id(self, service_id: int) -> Optional[ServiceInfo]:
+        """The service a search hit belongs to."""
+        return next((s for s in self._services if s.id == service_id), None)
+
     def find_products(self, mention: str) -> List[ProductInfo]:
         """Products a mention may mean: an alias names one; an insurer's name (众安) may name several."""
         key = _norm(mention)
@@ -453,8 +457,8 @@ class KnowledgeBase:
     # -- search ---------------------------------------------------------------
     def focus_passage(self, question: str, service: Optional[ServiceInfo] = None, product: Any = None,
                       min_score: float = FOCUS_MIN_SCORE) -> Optional[Dict[str, Any]]:
-        """The one passage of ``service`` (or, without one, of the product's own rules and contacts)
-        that speaks to the detail a question is about, if any.
+        """The one passage of ``service`` (or, without one, of the product) that speaks to the
+        detail a question is about, if any.
 
         "平安二诊，医生只写了疑似，能申请吗" is a question about 疑似: the structured facts answer
         the kind of question (who may apply), the manual's sentence about 疑似 answers this one.
@@ -464,8 +468,11 @@ class KnowledgeBase:
         from knowledge.search import QUESTION_WORDS
 
         for hit in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS):
-            if hit["kind"] in ("channel", "step") or (service is None and hit["service_id"] is not None):
+            if hit["kind"] in ("channel", "step"):
                 continue
+            # without a service named, a service's sentence must match twice as well to be the answer
+            if service is None and hit["service_id"] is not None:
+                return hit if hit["score"] >= 2 * min_score else None
             return hit if hit["score"] >= min_score else None
         return None
 
