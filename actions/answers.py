@@ -74,6 +74,7 @@ class Answerer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._focus_kind: Optional[str] = None  # the kind of passage the last _focus found
 
     # -- context ------------------------------------------------------------
     def answer(self, turn: Turn) -> Reply:
@@ -96,8 +97,6 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
-        if intent == "out_of_scope" and (turn.products or turn.services):  # it is about our services after all
-            intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
         product_id = slots.get("product") or turn.product
@@ -282,8 +281,13 @@ class Answerer:
             extra_line = ""
         facts = self._focus_first(ctx, svc, facts)
         focus, focus_sources = self._focus(ctx, svc, [f.text for f in facts])
+        if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
+            kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(self._focus_kind, "rule")
+            text = f"{svc.product.name}的{svc.name}：\n{focus.split('：', 1)[1]}"
+            return Reply(r.with_disclaimer(text.rstrip(), svc.product) + r.source_line(focus_sources, svc.product), kind,
+                         svc.product, svc, sources=focus_sources, extra={"focus": True})
         if not facts:
-            return self._not_stated(svc, label, focus, focus_sources)
+            return self._not_stated(svc, label)
         conflict_key = {"ask_advance_notice": "hours"}.get(ctx.intent)
         prefix = "手册中有不同说法，都列给您：\n" if conflict_key and r.conflicting(facts, conflict_key) else ""
         if not _facts(svc, kinds[0]):  # only the related kinds ("time.duration" for a usage limit)
@@ -305,6 +309,7 @@ class Answerer:
     def _focus(self, ctx: "_Context", svc: ServiceInfo, shown: Sequence[str]) -> Tuple[str, List[Source]]:
         """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
         hit = self.kb.focus_passage(ctx.detail, svc)
+        self._focus_kind = hit["kind"] if hit else None
         if hit is None or any(hit["text"] in t for t in shown):
             return "", []
         source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])

@@ -467,14 +467,15 @@ class KnowledgeBase:
         """
         from knowledge.search import QUESTION_WORDS
 
-        for hit in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS):
-            if hit["kind"] in ("channel", "step"):
-                continue
-            # without a service named, a service's sentence must match twice as well to be the answer
-            if service is None and hit["service_id"] is not None:
-                return hit if hit["score"] >= 2 * min_score else None
-            return hit if hit["score"] >= min_score else None
-        return None
+        hits = [h for h in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS)
+                if h["kind"] not in ("channel", "step")]
+        if service is not None:
+            return hits[0] if hits and hits[0]["score"] >= min_score else None
+        # without a service named: the product's own rules and contacts first; a service's sentence
+        # must match twice as well to be the answer
+        own = [h for h in hits if h["service_id"] is None and h["score"] >= min_score]
+        other = [h for h in hits if h["service_id"] is not None and h["score"] >= 2 * min_score]
+        return (own or other or [None])[0]
 
     def search(self, query: str, product: Any = None, limit: int = 5, service: Optional[ServiceInfo] = None,
                ignore: Iterable[str] = ()) -> List[Dict[str, Any]]:
