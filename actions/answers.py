@@ -282,10 +282,7 @@ class Answerer:
         facts = self._focus_first(ctx, svc, facts)
         focus, focus_sources = self._focus(ctx, svc, [f.text for f in facts])
         if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
-            kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(self._focus_kind, "rule")
-            text = f"{svc.product.name}的{svc.name}：\n{focus.split('：', 1)[1]}"
-            return Reply(r.with_disclaimer(text.rstrip(), svc.product) + r.source_line(focus_sources, svc.product), kind,
-                         svc.product, svc, sources=focus_sources, extra={"focus": True})
+            return self._focus_answer(svc, focus, focus_sources)
         if not facts:
             return self._not_stated(svc, label)
         conflict_key = {"ask_advance_notice": "hours"}.get(ctx.intent)
@@ -298,6 +295,13 @@ class Answerer:
         sources = focus_sources + [svc.source(f.section) for f in facts]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), answer_type, svc.product, svc,
                      sources=sources, extra={"conflict": bool(prefix) and conflict_key is not None, "focus": bool(focus)})
+
+    def _focus_answer(self, svc: ServiceInfo, focus: str, sources: List[Source]) -> Reply:
+        """The focused sentence as the whole answer, typed by what it is (content, Q&A, rule)."""
+        kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(self._focus_kind or "", "rule")
+        text = f"{svc.product.name}的{svc.name}：\n{focus.split('：', 1)[1]}"
+        return Reply(r.with_disclaimer(text.rstrip(), svc.product) + r.source_line(sources, svc.product), kind,
+                     svc.product, svc, sources=sources, extra={"focus": True})
 
     def _focus_first(self, ctx: "_Context", svc: ServiceInfo, facts: List[FactInfo]) -> List[FactInfo]:
         """The fact about the detail asked goes first, so that a long answer does not hide it."""
@@ -333,8 +337,10 @@ class Answerer:
         if not how["stated"]:
             return self._not_stated(svc, "申请方式")
         lines = [f"{i}. {r.clean(step)}" for i, step in enumerate(how["steps"][:8], 1)]
-        if how["channels"]:
-            lines += (["申请渠道："] if lines else []) + [f"· {r.clean(c['text'])}" for c in how["channels"]]
+        steps = "".join(how["steps"])
+        channels = [c for c in r.distinct([r.clean(c["text"]) for c in how["channels"]]) if c.rstrip("。") not in steps]
+        if channels:
+            lines += (["申请渠道："] if lines else []) + [f"· {c}" for c in channels]
         text = f"{svc.product.name}的{svc.name}申请方式：\n" + "\n".join(lines)
         sources = [svc.source(how["section"])]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), "procedure", svc.product, svc, sources=sources)
@@ -379,7 +385,16 @@ class Answerer:
         return Reply(text + r.source_line(sources, ctx.product), answer_type, ctx.product, sources=sources)
 
     def _hotline(self, ctx: "_Context") -> Reply:
-        return self._contacts_reply(ctx, "客服联系方式：", "contact")
+        reply = self._contacts_reply(ctx, "客服联系方式：", "contact")
+        svc = self._service_for(ctx, "contact")[0] if ctx.service_words and ctx.product else None
+        hours = [f for f in _facts(svc, "time.service_hours")] if svc is not None else []
+        if hours:  # "晚上十点还能打吗" about a service: its own service hours come first
+            head = (f"{svc.product.name}的{svc.name}（服务时间）：\n{r.facts_text(hours)}"
+                    + r.source_line([svc.source(f.section) for f in hours], svc.product) + "\n")
+            reply.text = head + reply.text
+            reply.service = svc
+            reply.sources = [svc.source(f.section) for f in hours] + reply.sources
+        return reply
 
     def _human(self, ctx: "_Context") -> Reply:
         return self._contacts_reply(ctx, "我是智能助手，暂时不能直接转接人工。您可以这样联系人工服务：", "handoff")
@@ -414,8 +429,15 @@ class Answerer:
 
     def _fallback(self, ctx: "_Context") -> Reply:
         svc = self._service_for(ctx, "fallback")[0] if ctx.turn.services else None
-        focused = self.kb.focus_passage(ctx.detail, svc) if svc is not None else None
-        hits = [focused] if focused else self.kb.search(ctx.turn.text, ctx.product, limit=1)
+        if svc is not None:  # a service is named: its sentence on the detail, or how to apply for it
+            focus, focus_sources = self._focus(ctx, svc, [])
+            if focus:
+                return self._focus_answer(svc, focus, focus_sources)
+            best = self.kb.search(ctx.turn.text, service=svc, limit=1)
+            if best and best[0]["kind"] in ("channel", "step"):
+                ctx.service_words = svc.name
+                return self._apply(ctx)
+        hits = self.kb.search(ctx.turn.text, ctx.product, limit=1)
         if hits:
             hit = hits[0]
             source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])

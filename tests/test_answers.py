@@ -141,3 +141,25 @@ def test_the_longest_service_mention_names_the_service(bot):
     reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_usage_limit", products=["众安增值服务"],
                 services=["重大疾病住院护工", "陪护"])
     assert reply.service is not None and reply.service.name.startswith("重大疾病住院护工")
+
+
+def test_the_manuals_sentence_on_the_detail_asked_comes_first(bot):
+    reply = ask(bot, "平安二诊能不能点名要某个医生", "ask_eligibility", products=["平安"], services=["二诊"])
+    assert "不能指定医生" in reply.text.split("\n· ")[0] and reply.payload()["answer"]["focus"] is True
+
+
+def test_a_service_sentence_on_the_topic_answers_a_product_rule(bot):
+    reply = ask(bot, "安盛的绿通等待期内可以用吗", "ask_waiting_period", products=["安盛"], services=["绿通"])
+    assert reply.answer_type == "rule" and "等待期内无法申请该项服务" in reply.text
+
+
+def test_questions_naming_no_service_find_the_products_own_rules(bot):
+    reply = ask(bot, "平安合同里的医院指的是什么医院", "ask_service_info", products=["平安"])
+    assert reply.answer_type == "rule" and "二级以上（含二级）公立医院" in reply.text
+    reply = ask(bot, "出院时候我自己打车回家，平安给不给交通补贴", "ask_cost", products=["平安"])
+    assert "不能现金补贴" in reply.text and reply.slots["service"] == "出院交通安排"
+
+
+def test_no_focus_for_a_plain_question(bot):
+    reply = ask(bot, "平安住院垫付要准备什么材料", "ask_materials", products=["平安"], services=["住院垫付"])
+    assert reply.answer_type == "materials" and "与您的问题最相关的说明" not in reply.text
