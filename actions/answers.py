@@ -97,6 +97,8 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
+        if intent == "ask_compare" and len(products) == 1 and turn.services:  # one product: not a comparison
+            intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
         product_id = slots.get("product") or turn.product
@@ -392,7 +394,7 @@ class Answerer:
             head = (f"{svc.product.name}的{svc.name}（服务时间）：\n{r.facts_text(hours)}"
                     + r.source_line([svc.source(f.section) for f in hours], svc.product) + "\n")
             reply.text = head + reply.text
-            reply.service = svc
+            reply.service, reply.answer_type = svc, "rule"
             reply.sources = [svc.source(f.section) for f in hours] + reply.sources
         return reply
 
@@ -437,6 +439,10 @@ class Answerer:
             if best and best[0]["kind"] in ("channel", "step"):
                 ctx.service_words = svc.name
                 return self._apply(ctx)
+        elif ctx.product is not None:  # no service named: the product's own rule on the detail, if one stands out
+            product_answer = self._product_passage(ctx)
+            if product_answer is not None:
+                return product_answer
         hits = self.kb.search(ctx.turn.text, ctx.product, limit=1)
         if hits:
             hit = hits[0]

@@ -110,8 +110,11 @@ def test_out_of_scope_declines_without_facts(bot):
 
 
 def test_fallback_offers_the_best_passage_with_its_source(bot):
-    reply = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback", product="pingan_health")
-    assert reply.sources and "犹豫期" in reply.text and reply.answer_type in ("fallback", "faq")
+    unsure = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback")
+    assert unsure.sources and "犹豫期" in unsure.text and unsure.answer_type == "fallback" and "我不太确定" in unsure.text
+    # with the product known, its own rule on the detail stands out and is answered as such
+    sure = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback", product="pingan_health")
+    assert sure.answer_type == "rule" and "全部保险费" in sure.text and sure.sources
 
 
 def test_compare_across_products(bot):
