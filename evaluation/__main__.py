@@ -68,6 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name, r in summary["by"][group].items():
             print(f"  {name:<28} {r['passed']:>4}/{r['cases']:<4} {r['pass_rate'] * 100:5.1f}%")
     lat = summary["latency_ms"]
+    print(f"turns whose text has every expected fact (payload and intent not checked): {summary['text_pass_rate'] * 100:.1f}%")
     print(f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}")
     o = summary["overall"]
     print(f"overall pass rate: {o['pass_rate'] * 100:.1f}% ({o['passed']}/{o['cases']} cases)")

@@ -40,6 +40,10 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
     confusions = Counter((t.expected_intent, t.intent) for r in results for t in r.turns
                          if t.expected_intent and t.intent != t.expected_intent)
     checked = [t for r in results for t in r.turns if t.expected_intent]
+    # the reply's text alone (facts present, banned text absent): the one check a plain search box can pass
+    text_turns = [t for r in results for t in r.turns if t.failures is not None]
+    text_ok = [t for t in text_turns if not any(f.startswith(("missing fact", "unexpected text", "no reply", "server error"))
+                                                 for f in t.failures)]
     overall = _rate(results)
     return {
         "target": target,
@@ -48,6 +52,7 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
         "threshold": threshold,
         "passed_threshold": None if threshold is None else bool(overall["pass_rate"] is not None and overall["pass_rate"] >= threshold),
         "turns": sum(len(r.turns) for r in results),
+        "text_pass_rate": round(len(text_ok) / len(text_turns), 4) if text_turns else None,
         "by": {k: {name: _rate(v) for name, v in sorted(groups.items())} for k, groups in by.items()},
         "latency_ms": {"p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95), "max": round(max(latencies), 1) if latencies else None,
                        "all": [round(x, 1) for x in latencies]},
@@ -107,7 +112,7 @@ td,th{{border:1px solid #ccc;padding:2px 8px}}pre{{white-space:pre-wrap;backgrou
 </head><body><h1>FAQ 评测报告</h1>
 <p>对象：{e(summary['target'])} · 完成于 {e(summary['finished_at'])}</p>
 <h2>总通过率 {(o['pass_rate'] or 0) * 100:.1f}%（{o['passed']}/{o['cases']} 例，{summary['turns']} 轮）</h2>
-<p>延迟 p50 {lat['p50']} ms · p95 {lat['p95']} ms · max {lat['max']} ms · 意图准确率 {summary['intent_accuracy']}</p>
+<p>延迟 p50 {lat['p50']} ms · p95 {lat['p95']} ms · max {lat['max']} ms · 意图准确率 {summary['intent_accuracy']} · 回复文本含全部要点的轮次 {(summary.get('text_pass_rate') or 0) * 100:.1f}%</p>
 <img alt="charts" src="data:image/png;base64,{_chart_png(summary)}" style="max-width:100%">
 <details><summary>服务编号</summary><ol>{numbered}</ol></details>
 <div class="cols"><div><h3>按类型</h3><table>{rows('kind')}</table></div><div><h3>按产品</h3><table>{rows('product')}</table></div>
