@@ -97,6 +97,8 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
+        if intent == "out_of_scope" and turn.services:  # a service of the manuals is named: search, don't decline
+            intent = "nlu_fallback"
         if intent == "ask_compare" and len(products) == 1 and turn.services:  # one product: not a comparison
             intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
@@ -302,6 +304,8 @@ class Answerer:
         """The focused sentence as the whole answer, typed by what it is (content, Q&A, rule)."""
         kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(self._focus_kind or "", "rule")
         text = f"{svc.product.name}的{svc.name}：\n{focus.split('：', 1)[1]}"
+        if kind == "service_info" and svc.items and self._focus_kind == "content":  # "以下任何一项": the items
+            text += f"{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
         return Reply(r.with_disclaimer(text.rstrip(), svc.product) + r.source_line(sources, svc.product), kind,
                      svc.product, svc, sources=sources, extra={"focus": True})
 
