@@ -97,12 +97,12 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
-        if intent == "out_of_scope" and turn.services:  # a service of the manuals is named: search, don't decline
-            intent = "nlu_fallback"
         if intent == "ask_compare" and len(products) == 1 and turn.services:  # one product: not a comparison
             intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
+        if len(products) >= 2 and turn.services and intent in QUESTION_INTENTS:  # "安盛、平安的垫付有什么不同"
+            intent = "ask_compare"
         product_id = slots.get("product") or turn.product
         product = self.kb.get_product(product_id) if product_id else None
         service_words = slots.get("service") or turn.service
@@ -430,6 +430,15 @@ class Answerer:
                      extra={"products": [x["product"] for x in rows]})
 
     def _out_of_scope(self, ctx: "_Context") -> Reply:
+        # In a conversation about a service, "我的资料不全会怎么样" may be about it: the manual's
+        # sentence on the detail answers it if there is one; a service named outright is searched.
+        if ctx.service_words and (ctx.product or ctx.turn.services):
+            svc = self._service_for(ctx, "fallback")[0]
+            focus, focus_sources = self._focus(ctx, svc, []) if svc is not None else ("", [])
+            if focus:
+                return self._focus_answer(svc, focus, focus_sources)
+            if ctx.turn.services:
+                return self._fallback(ctx)
         return Reply("抱歉，这个问题不在我能回答的范围内。我只解答保险服务手册中的服务问题，比如服务在哪些城市能用、怎么申请、要准备什么材料。"
                      "如需其他帮助，可以说“转人工”获取客服热线。", "out_of_scope")
 
