@@ -101,7 +101,7 @@ class Answerer:
             intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
-        if len(products) >= 2 and turn.services and intent in QUESTION_INTENTS:  # "安盛、平安的垫付有什么不同"
+        if len(set(turn.products)) >= 2 and len(products) >= 2 and turn.services and intent in QUESTION_INTENTS:  # 安盛、平安的垫付
             intent = "ask_compare"
         product_id = slots.get("product") or turn.product
         product = self.kb.get_product(product_id) if product_id else None
