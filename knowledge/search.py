@@ -19,7 +19,7 @@ QUESTION_WORDS = frozenset(
     "哪儿 哪个 谁 几 次 多少钱 行不行 办 怎么 如何 么 嘛 "
     # the words of the question kinds themselves (材料 in "要准备什么材料" is the intent, not a detail)
     "材料 资料 准备 带 提交 费用 自费 次数 几次 条件 资格 流程 步骤 渠道 方式 电话 热线 客服 范围 城市 地方 "
-    "以上 以下 以内".split()
+    "以上 以下 以内 情况".split()
 )
 
 
