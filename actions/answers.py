@@ -347,8 +347,9 @@ class Answerer:
         channels = [c for c in r.distinct([r.clean(c["text"]) for c in how["channels"]]) if c.rstrip("。") not in steps]
         if channels:
             lines += (["申请渠道："] if lines else []) + [f"· {c}" for c in channels]
-        text = f"{svc.product.name}的{svc.name}申请方式：\n" + "\n".join(lines)
-        sources = [svc.source(how["section"])]
+        focus, focus_sources = self._focus(ctx, svc, how["steps"] + [c["text"] for c in how["channels"]])
+        text = f"{svc.product.name}的{svc.name}申请方式：\n{focus}" + "\n".join(lines)
+        sources = focus_sources + [svc.source(how["section"])]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), "procedure", svc.product, svc, sources=sources)
 
     def _product_rule(self, ctx: "_Context") -> Reply:
@@ -457,6 +458,8 @@ class Answerer:
             if product_answer is not None:
                 return product_answer
         hits = self.kb.search(ctx.turn.text, ctx.product, limit=1)
+        if hits and ctx.product is not None and not ctx.service_words and hits[0]["kind"] in ("channel", "step", "contact"):
+            return self._apply(ctx)  # "那些服务通过什么渠道申请": the product's channels
         if hits:
             hit = hits[0]
             source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
