@@ -33,6 +33,7 @@ def turn_from(tracker: Tracker) -> Turn:
         place=tracker.get_slot("place"),
         last_question=tracker.get_slot("last_question"),
         pending=tracker.get_slot("pending"),
+        ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in tracker.latest_message.get("intent_ranking") or []],
     )
 
 

@@ -33,6 +33,8 @@ SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str, str]] = {
     "ask_cancel": (("cancellation",), "rule", "取消和变更"),
     "ask_service_info": (("content",), "service_info", "服务内容"),
 }
+# How likely the NLU's next reading must be to be answered instead of "the manual does not say".
+OTHER_READING_MIN_CONFIDENCE = 0.1
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
 IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
 # Product-wide rules: (rule topic, label, the word a service's own sentences on the topic use).
@@ -54,6 +56,7 @@ class Turn:
     place: Optional[str] = None
     last_question: Optional[str] = None
     pending: Optional[str] = None  # a place we suggested ("您是指…吗")
+    ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
 
 
 def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
@@ -110,12 +113,28 @@ class Answerer:
         ctx = _Context(turn, intent, product, products, service_words, place_words)
         handler = self._handlers().get(intent, Answerer._fallback)
         reply = handler(self, ctx)
+        if _weak(reply):
+            reply, intent = self._other_reading(turn, ctx, reply, intent)
         for key, value in slots.items():
             reply.slots.setdefault(key, value)
         if intent in QUESTION_INTENTS:
             reply.slots.setdefault("last_question", intent)
         reply.slots.setdefault("pending", None)
         return reply
+
+    def _other_reading(self, turn: Turn, ctx: "_Context", reply: Reply, intent: str) -> Tuple[Reply, str]:
+        """The store has nothing of the kind asked ("手册没有写明…"): when the NLU's next reading of
+        the message is also likely and the store does answer that one, give that answer.
+        "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
+        handlers = self._handlers()
+        for other, confidence in turn.ranking[1:3]:
+            if other == intent or other not in SERVICE_FACTS or confidence < OTHER_READING_MIN_CONFIDENCE:
+                continue
+            alternative = handlers[other](self, _Context(turn, other, ctx.product, ctx.candidates, ctx.service_words,
+                                                         ctx.place_words))
+            if not _weak(alternative) and alternative.answer_type not in ("clarify", "fallback"):
+                return alternative, other
+        return reply, intent
 
     def _mentioned_products(self, turn: Turn) -> List[ProductInfo]:
         found: List[ProductInfo] = []
@@ -468,6 +487,12 @@ class Answerer:
             return Reply(text + r.source_line([source], self.kb.get_product(hit["product_id"])) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", kind,
                          self.kb.get_product(hit["product_id"]), sources=[source])
         return Reply("抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", "fallback")
+
+
+def _weak(reply: Reply) -> bool:
+    """An answer that only says the manual does not say (or gives no list of places)."""
+    return reply.answer_type == "not_stated" or (
+        reply.answer_type == "coverage_summary" and reply.extra.get("coverage_type") == "not_stated")
 
 
 def _facts(svc: ServiceInfo, kind: str) -> List[FactInfo]:

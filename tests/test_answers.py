@@ -166,3 +166,15 @@ def test_questions_naming_no_service_find_the_products_own_rules(bot):
 def test_no_focus_for_a_plain_question(bot):
     reply = ask(bot, "平安住院垫付要准备什么材料", "ask_materials", products=["平安"], services=["住院垫付"])
     assert reply.answer_type == "materials" and "与您的问题最相关的说明" not in reply.text
+
+
+def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
+    turn = dict(products=["众安增值服务"], services=["重大疾病住院护工", "陪护"])
+    # read as a coverage question the manual says nothing; read as a usage limit it does
+    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_coverage",
+                ranking=[("ask_coverage", 0.55), ("ask_usage_limit", 0.3)], **turn)
+    assert reply.answer_type == "rule" and "累计不超过 30 日" in reply.text and reply.slots["last_question"] == "ask_usage_limit"
+    # an unlikely other reading is not taken
+    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_coverage",
+                ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)], **turn)
+    assert reply.answer_type == "coverage_summary"
