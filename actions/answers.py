@@ -33,6 +33,8 @@ SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str, str]] = {
     "ask_cancel": (("cancellation",), "rule", "取消和变更"),
     "ask_service_info": (("content",), "service_info", "服务内容"),
 }
+# Below the fallback threshold, how likely a question about a named service must be to be answered as such.
+UNSURE_QUESTION_MIN_CONFIDENCE = 0.3
 # How likely the NLU's next reading must be to be answered instead of "the manual does not say".
 OTHER_READING_MIN_CONFIDENCE = 0.1
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
@@ -100,6 +102,10 @@ class Answerer:
             return reply
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
+        if intent == "nlu_fallback" and turn.services:  # unsure, but about a named service: its likeliest question
+            likely = [name for name, confidence in turn.ranking
+                      if name in QUESTION_INTENTS and confidence >= UNSURE_QUESTION_MIN_CONFIDENCE]
+            intent = likely[0] if likely else intent
         if intent == "ask_compare" and len(products) == 1 and turn.services:  # one product: not a comparison
             intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
@@ -128,7 +134,7 @@ class Answerer:
         "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
         handlers = self._handlers()
         for other, confidence in turn.ranking[1:3]:
-            if other == intent or other not in SERVICE_FACTS or confidence < OTHER_READING_MIN_CONFIDENCE:
+            if other == intent or other not in (*SERVICE_FACTS, *PRODUCT_RULES) or confidence < OTHER_READING_MIN_CONFIDENCE:
                 continue
             alternative = handlers[other](self, _Context(turn, other, ctx.product, ctx.candidates, ctx.service_words,
                                                          ctx.place_words))
@@ -490,9 +496,9 @@ class Answerer:
 
 
 def _weak(reply: Reply) -> bool:
-    """An answer that only says the manual does not say (or gives no list of places)."""
-    return reply.answer_type == "not_stated" or (
-        reply.answer_type == "coverage_summary" and reply.extra.get("coverage_type") == "not_stated")
+    """An answer that only says the manual does not say, or that asks for the user's city
+    (a coverage question without a place: often "能用吗" meant as "may I use it")."""
+    return reply.answer_type in ("not_stated", "coverage_summary")
 
 
 def _facts(svc: ServiceInfo, kind: str) -> List[FactInfo]:

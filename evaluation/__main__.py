@@ -71,6 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"turns whose text has every expected fact (payload and intent not checked): {summary['text_pass_rate'] * 100:.1f}%")
     print(f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}")
     o = summary["overall"]
+    print(f"NLU: intent accuracy {summary['intent_accuracy']} on turns that expect one; "
+          f"cases passed counting expected intents and entities too: {o['strict_pass_rate'] * 100:.1f}%")
     print(f"overall pass rate: {o['pass_rate'] * 100:.1f}% ({o['passed']}/{o['cases']} cases)")
     return 1 if summary["passed_threshold"] is False else 0
 

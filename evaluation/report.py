@@ -45,6 +45,8 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
     text_ok = [t for t in text_turns if not any(f.startswith(("missing fact", "unexpected text", "no reply", "server error"))
                                                  for f in t.failures)]
     overall = _rate(results)
+    strict = sum(r.passed_strict for r in results)
+    overall["strict_pass_rate"] = round(strict / len(results), 4) if results else None
     return {
         "target": target,
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -59,8 +61,11 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
         "intent_accuracy": round(1 - sum(confusions.values()) / len(checked), 4) if checked else None,
         "intent_confusions": [{"expected": e, "got": g, "count": n} for (e, g), n in confusions.most_common()],
         "failures": [{"suite": r.suite, "id": r.id, "tags": r.tags,
-                      "turns": [{"user": t.user, "reply": t.reply, "failures": t.failures} for t in r.turns]}
+                      "turns": [{"user": t.user, "reply": t.reply, "failures": t.failures, "nlu_failures": t.nlu_failures}
+                                for t in r.turns]}
                      for r in results if not r.passed],
+        "nlu_mismatches": [{"suite": r.suite, "id": r.id, "user": t.user, "nlu_failures": t.nlu_failures}
+                           for r in results for t in r.turns if t.nlu_failures],
         "cases": [r.to_dict() for r in results],
     }
 
@@ -105,6 +110,7 @@ def write_html(summary: Dict[str, Any], path: Path) -> None:
         for f in summary["failures"])
     confusions = "".join(f"<tr><td>{e(str(c['expected']))}</td><td>{e(str(c['got']))}</td><td>{c['count']}</td></tr>"
                          for c in summary["intent_confusions"])
+    nlu = "".join(f"<li>{e(m['id'])} · {e(m['user'])} — {e('; '.join(m['nlu_failures']))}</li>" for m in summary["nlu_mismatches"])
     o, lat = summary["overall"], summary["latency_ms"]
     page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>评测报告</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;margin:1em 0}}
@@ -112,12 +118,13 @@ td,th{{border:1px solid #ccc;padding:2px 8px}}pre{{white-space:pre-wrap;backgrou
 </head><body><h1>FAQ 评测报告</h1>
 <p>对象：{e(summary['target'])} · 完成于 {e(summary['finished_at'])}</p>
 <h2>总通过率 {(o['pass_rate'] or 0) * 100:.1f}%（{o['passed']}/{o['cases']} 例，{summary['turns']} 轮）</h2>
-<p>延迟 p50 {lat['p50']} ms · p95 {lat['p95']} ms · max {lat['max']} ms · 意图准确率 {summary['intent_accuracy']} · 回复文本含全部要点的轮次 {(summary.get('text_pass_rate') or 0) * 100:.1f}%</p>
+<p>延迟 p50 {lat['p50']} ms · p95 {lat['p95']} ms · max {lat['max']} ms · 意图准确率 {summary['intent_accuracy']} · 回复文本含全部要点的轮次 {(summary.get('text_pass_rate') or 0) * 100:.1f}% · 连同期望意图/实体一并计入的通过率 {(o.get('strict_pass_rate') or 0) * 100:.1f}%</p>
 <img alt="charts" src="data:image/png;base64,{_chart_png(summary)}" style="max-width:100%">
 <details><summary>服务编号</summary><ol>{numbered}</ol></details>
 <div class="cols"><div><h3>按类型</h3><table>{rows('kind')}</table></div><div><h3>按产品</h3><table>{rows('product')}</table></div>
 <div><h3>按服务</h3><table>{rows('service')}</table></div></div>
 <h3>意图混淆</h3><table><tr><th>期望</th><th>实际</th><th>次数</th></tr>{confusions}</table>
+<h3>NLU 期望未满足（不单独判失败）（{len(summary['nlu_mismatches'])}）</h3><ul>{nlu}</ul>
 <h2>失败用例（{len(summary['failures'])}）</h2>{fails}</body></html>"""
     path.write_text(page, "utf-8")
 

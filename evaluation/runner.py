@@ -28,6 +28,9 @@ class TurnResult:
     failures: List[str] = field(default_factory=list)
     intent: Optional[str] = None
     expected_intent: Optional[str] = None
+    # Expected intent / entities not met: NLU diagnostics, reported beside the answer checks (the
+    # user sees the answer, not the intent), so they do not fail the case on their own.
+    nlu_failures: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -41,8 +44,13 @@ class CaseResult:
     def passed(self) -> bool:
         return all(not t.failures for t in self.turns)
 
+    @property
+    def passed_strict(self) -> bool:
+        """Passed, and the NLU gave every expected intent and entity too."""
+        return self.passed and all(not t.nlu_failures for t in self.turns)
+
     def to_dict(self) -> Dict[str, Any]:
-        return {**asdict(self), "passed": self.passed}
+        return {**asdict(self), "passed": self.passed, "passed_strict": self.passed_strict}
 
 
 def check(expect: Optional[Expect], reply: str, answer: Optional[Dict[str, Any]]) -> List[str]:
@@ -117,16 +125,16 @@ def run_case(client: RestClient, suite: Suite, case: Case, run_id: str) -> CaseR
         if spec.expect and (spec.expect.intent or spec.expect.entities):
             latest = client.latest_intent(sender)
             if latest is None:
-                result.failures.append("intent: tracker API not available")
+                result.nlu_failures.append("intent: tracker API not available")
             else:
                 result.intent = (latest.get("intent") or {}).get("name")
                 result.expected_intent = spec.expect.intent
                 if spec.expect.intent and result.intent != spec.expect.intent:
-                    result.failures.append(f"intent: expected {spec.expect.intent}, got {result.intent}")
+                    result.nlu_failures.append(f"intent: expected {spec.expect.intent}, got {result.intent}")
                 found = {(e.get("entity"), e.get("value")) for e in latest.get("entities", [])}
                 for entity, value in spec.expect.entities.items():
                     if (entity, value) not in found:
-                        result.failures.append(f"entity: expected {entity}={value}")
+                        result.nlu_failures.append(f"entity: expected {entity}={value}")
         turns.append(result)
     return CaseResult(suite.suite, case.id, dict(case.tags), turns)
 

@@ -71,7 +71,7 @@ def test_pass_fail_missing_reply_and_server_error(fake_url, tmp_path):
     assert results["missing"].turns[0].failures[0] == "no reply"
     assert results["error"].turns[0].failures[0].startswith("server error")
     summary = summarise(list(results.values()), fake_url, 0.9)
-    assert summary["overall"] == {"cases": 7, "passed": 4, "pass_rate": round(4 / 7, 4)}
+    assert summary["overall"] == {"cases": 7, "passed": 4, "pass_rate": round(4 / 7, 4), "strict_pass_rate": round(4 / 7, 4)}
     assert summary["by"]["kind"]["coverage"]["cases"] == 3 and summary["passed_threshold"] is False
     assert summary["latency_ms"]["p95"] is not None
 
@@ -103,3 +103,29 @@ def test_bad_suite_is_reported(tmp_path):
     path = _suite(tmp_path, [{"id": "x", "turns": [{"user": "q", "expect": {"colour": "red"}}]}])
     with pytest.raises(SuiteError):
         load_suite(path)
+
+
+class FakeTracker(FakeAssistant):
+    """The REST channel plus the tracker API, where every message is read as ask_time."""
+
+    def do_GET(self):  # noqa: N802
+        data = json.dumps({"latest_message": {"intent": {"name": "ask_time"}, "entities": []}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTracker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
+        cases = [{"id": "nlu", "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "ask_advance_notice"}}]}]
+        results = run([load_suite(_suite(tmp_path, cases))], url, progress=False)
+    finally:
+        server.shutdown()
+    summary = summarise(results, "fake")
+    assert summary["overall"]["pass_rate"] == 1.0 and summary["overall"]["strict_pass_rate"] == 0.0
+    assert summary["intent_accuracy"] == 0.0
+    assert summary["nlu_mismatches"][0]["nlu_failures"] == ["intent: expected ask_advance_notice, got ask_time"]
