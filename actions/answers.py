@@ -79,7 +79,6 @@ class Answerer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._focus_kind: Optional[str] = None  # the kind of passage the last _focus found
 
     # -- context ------------------------------------------------------------
     def answer(self, turn: Turn) -> Reply:
@@ -292,9 +291,9 @@ class Answerer:
             if cov.type == "not_stated":
                 text = head + "手册没有说明可使用的城市范围。" + (f"相关说明：{r.clean(cov.text)}" if cov.text else "")
             sources = [source]
-        focus, focus_sources = self._focus(ctx, svc, [cov.text or ""])
+        focus = self._focus(ctx, svc, [cov.text or ""])
         if focus:  # "安盛绿通能约到几级医院": a detail of where, answered by the manual's sentence on it
-            text, sources = focus + text, focus_sources + sources
+            text, sources = focus.line + text, focus.sources + sources
         text = r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product)
         return Reply(text, "coverage_summary", svc.product, svc, None, None, sources, extra={"coverage_type": cov.type})
 
@@ -309,9 +308,9 @@ class Answerer:
         else:
             extra_line = ""
         facts = self._focus_first(ctx, svc, facts)
-        focus, focus_sources = self._focus(ctx, svc, [f.text for f in facts])
+        focus = self._focus(ctx, svc, [f.text for f in facts])
         if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
-            return self._focus_answer(svc, focus, focus_sources)
+            return self._focus_answer(svc, focus)
         if not facts:
             return self._not_stated(svc, label)
         conflict_key = {"ask_advance_notice": "hours"}.get(ctx.intent)
@@ -320,19 +319,19 @@ class Answerer:
             prefix = f"手册没有写明{label}，相关内容：\n"
         # a list of materials is only useful whole; other answers keep to the first few facts
         limit = len(facts) if answer_type == "materials" else r.MAX_FACTS
-        text = f"{svc.product.name}的{svc.name}（{label}）：\n{focus}{prefix}{r.facts_text(facts, limit)}{extra_line}"
-        sources = focus_sources + [svc.source(f.section) for f in facts]
+        text = f"{svc.product.name}的{svc.name}（{label}）：\n{focus.line}{prefix}{r.facts_text(facts, limit)}{extra_line}"
+        sources = focus.sources + [svc.source(f.section) for f in facts]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), answer_type, svc.product, svc,
                      sources=sources, extra={"conflict": bool(prefix) and conflict_key is not None, "focus": bool(focus)})
 
-    def _focus_answer(self, svc: ServiceInfo, focus: str, sources: List[Source]) -> Reply:
+    def _focus_answer(self, svc: ServiceInfo, focus: "_Focus") -> Reply:
         """The focused sentence as the whole answer, typed by what it is (content, Q&A, rule)."""
-        kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(self._focus_kind or "", "rule")
-        text = f"{svc.product.name}的{svc.name}：\n{focus.split('：', 1)[1]}"
-        if kind == "service_info" and svc.items and self._focus_kind == "content":  # "以下任何一项": the items
-            text += f"{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
-        return Reply(r.with_disclaimer(text.rstrip(), svc.product) + r.source_line(sources, svc.product), kind,
-                     svc.product, svc, sources=sources, extra={"focus": True})
+        kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(focus.kind or "", "rule")
+        text = f"{svc.product.name}的{svc.name}：\n{focus.text}"
+        if focus.kind == "content" and svc.items:  # "以下任何一项": the items it points to
+            text += f"\n{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
+        return Reply(r.with_disclaimer(text, svc.product) + r.source_line(focus.sources, svc.product), kind,
+                     svc.product, svc, sources=focus.sources, extra={"focus": True})
 
     def _focus_first(self, ctx: "_Context", svc: ServiceInfo, facts: List[FactInfo]) -> List[FactInfo]:
         """The fact about the detail asked goes first, so that a long answer does not hide it."""
@@ -341,22 +340,19 @@ class Answerer:
             return facts
         return sorted(facts, key=lambda f: f.text != hit["text"])
 
-    def _focus(self, ctx: "_Context", svc: ServiceInfo, shown: Sequence[str]) -> Tuple[str, List[Source]]:
+    def _focus(self, ctx: "_Context", svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> "_Focus":
         """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
-        hit = self.kb.focus_passage(ctx.detail, svc)
-        self._focus_kind = hit["kind"] if hit else None
+        hit = self.kb.focus_passage(ctx.detail, svc) if svc is not None else None
         if hit is None or any(hit["text"] in t for t in shown):
-            return "", []
+            return _Focus()
         source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
-        return f"与您的问题最相关的说明：{r.clean(hit['text'])}\n", [source]
+        return _Focus(r.clean(hit["text"]), [source], hit["kind"])
 
-    def _not_stated(self, svc: ServiceInfo, label: str, focus: str = "", focus_sources: Sequence[Source] = ()) -> Reply:
+    def _not_stated(self, svc: ServiceInfo, label: str) -> Reply:
         hotlines = self.kb.contacts(svc.product, "hotline")
         call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
         text = f"{svc.product.name}的服务手册没有写明{svc.name}的{label}。{call}"
-        if focus:
-            text += "\n" + focus.rstrip() + r.source_line(focus_sources, svc.product)
-        return Reply(text, "not_stated", svc.product, svc, sources=[*focus_sources, svc.source()])
+        return Reply(text, "not_stated", svc.product, svc, sources=[svc.source()])
 
     def _apply(self, ctx: "_Context") -> Reply:
         if not ctx.service_words and ctx.product is not None:  # "PLUS的服务一般通过什么渠道申请"
@@ -372,9 +368,9 @@ class Answerer:
         channels = [c for c in r.distinct([r.clean(c["text"]) for c in how["channels"]]) if c.rstrip("。") not in steps]
         if channels:
             lines += (["申请渠道："] if lines else []) + [f"· {c}" for c in channels]
-        focus, focus_sources = self._focus(ctx, svc, how["steps"] + [c["text"] for c in how["channels"]])
-        text = f"{svc.product.name}的{svc.name}申请方式：\n{focus}" + "\n".join(lines)
-        sources = focus_sources + [svc.source(how["section"])]
+        focus = self._focus(ctx, svc, how["steps"] + [c["text"] for c in how["channels"]])
+        text = f"{svc.product.name}的{svc.name}申请方式：\n{focus.line}" + "\n".join(lines)
+        sources = focus.sources + [svc.source(how["section"])]
         return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), "procedure", svc.product, svc, sources=sources)
 
     def _product_rule(self, ctx: "_Context") -> Reply:
@@ -391,7 +387,7 @@ class Answerer:
         # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
         own_facts = [f for f in svc.facts if word in f.text] if svc is not None else []
         own = r.distinct([r.clean(f.text) for f in own_facts])
-        focus, focus_sources = self._focus(ctx, svc, own + [x.text for x in rules]) if svc is not None else ("", [])
+        focus = self._focus(ctx, svc, own + [x.text for x in rules])
         if not rules and not own and not focus:
             hotlines = self.kb.contacts(product, "hotline")
             call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
@@ -401,8 +397,8 @@ class Answerer:
                    + [Source(product.manual, product.manual_title, x.section) for x in rules[:3]])
         if not rules and not own:
             lines = [f"手册没有写明{label}的规定。"]
-        text = f"{product.name}的{label}：\n{focus}" + "\n".join(lines)
-        sources = focus_sources + sources
+        text = f"{product.name}的{label}：\n{focus.line}" + "\n".join(lines)
+        sources = focus.sources + sources
         return Reply(r.with_disclaimer(text, product) + r.source_line(sources, product), "rule", product, svc, sources=sources)
 
     def _contacts_reply(self, ctx: "_Context", intro: str, answer_type: str,
@@ -460,9 +456,9 @@ class Answerer:
         # sentence on the detail answers it if there is one; a service named outright is searched.
         if ctx.service_words and (ctx.product or ctx.turn.services):
             svc = self._service_for(ctx, "fallback")[0]
-            focus, focus_sources = self._focus(ctx, svc, []) if svc is not None else ("", [])
+            focus = self._focus(ctx, svc)
             if focus:
-                return self._focus_answer(svc, focus, focus_sources)
+                return self._focus_answer(svc, focus)
             if ctx.turn.services:
                 return self._fallback(ctx)
         return Reply("抱歉，这个问题不在我能回答的范围内。我只解答保险服务手册中的服务问题，比如服务在哪些城市能用、怎么申请、要准备什么材料。"
@@ -471,9 +467,9 @@ class Answerer:
     def _fallback(self, ctx: "_Context") -> Reply:
         svc = self._service_for(ctx, "fallback")[0] if ctx.turn.services else None
         if svc is not None:  # a service is named: its sentence on the detail, or how to apply for it
-            focus, focus_sources = self._focus(ctx, svc, [])
+            focus = self._focus(ctx, svc)
             if focus:
-                return self._focus_answer(svc, focus, focus_sources)
+                return self._focus_answer(svc, focus)
             best = self.kb.search(ctx.turn.text, service=svc, limit=1)
             if best and best[0]["kind"] in ("channel", "step"):
                 ctx.service_words = svc.name
@@ -493,6 +489,22 @@ class Answerer:
             return Reply(text + r.source_line([source], self.kb.get_product(hit["product_id"])) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", kind,
                          self.kb.get_product(hit["product_id"]), sources=[source])
         return Reply("抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", "fallback")
+
+
+@dataclass
+class _Focus:
+    """The manual's sentence on the detail a question is about (empty when there is none)."""
+
+    text: str = ""
+    sources: List[Source] = field(default_factory=list)
+    kind: Optional[str] = None  # the passage's kind: content, qa, note, …
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def line(self) -> str:
+        return f"与您的问题最相关的说明：{self.text}\n" if self.text else ""
 
 
 def _weak(reply: Reply) -> bool:
