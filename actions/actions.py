@@ -37,8 +37,8 @@ def turn_from(tracker: Tracker) -> Turn:
     )
 
 
-try:  # load the store when the action server starts, not on the first question
-    KnowledgeBase.open()
+try:  # load the store and its search index when the action server starts, not on the first question
+    KnowledgeBase.open().prepare_search()
 except StoreNotBuilt:
     pass
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, select
@@ -25,6 +25,9 @@ from knowledge.coverage import (
     CoverageSpec, HospitalEntry, Judgement, ListEntry, PrintedList, judge,
 )
 from knowledge.places import Division, PlaceIndex, Resolution
+
+if TYPE_CHECKING:
+    from knowledge.search import PassageSearch
 
 
 # BM25 score below which a focused search is noise (see focus_passage). Calibrated by hand on the
@@ -458,6 +461,12 @@ class KnowledgeBase:
     # -- search ---------------------------------------------------------------
     def focus_passage(self, question: str, service: Optional[ServiceInfo] = None, product: Any = None,
                       min_score: float = FOCUS_MIN_SCORE) -> Optional[Dict[str, Any]]:
+        p = self._as_product(product) if product else None
+        return self._focus_passage(question, service.id if service else None, p.id if p else None, min_score)
+
+    @lru_cache(maxsize=1024)  # the store is immutable once loaded; one turn asks the same thing more than once
+    def _focus_passage(self, question: str, service_id: Optional[int], product_id: Optional[str],
+                       min_score: float) -> Optional[Dict[str, Any]]:
         """The one passage of ``service`` (or, without one, of the product) that speaks to the
         detail a question is about, if any.
 
@@ -468,6 +477,8 @@ class KnowledgeBase:
         """
         from knowledge.search import QUESTION_WORDS
 
+        service = self.service_by_id(service_id) if service_id is not None else None
+        product = self._products[product_id] if product_id is not None else None
         hits = [h for h in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS)
                 if h["kind"] not in ("channel", "step")]
         if service is not None:
@@ -478,18 +489,23 @@ class KnowledgeBase:
         other = [h for h in hits if h["service_id"] is not None and h["score"] >= 2 * min_score]
         return (own or other or [None])[0]
 
+    def prepare_search(self) -> "PassageSearch":
+        """Build the passage index (and load jieba) now: a server calls this at start so that the
+        first user does not wait two seconds for it."""
+        from knowledge.search import PassageSearch
+
+        if self._search is None:
+            self._search = PassageSearch(self._passages)
+        return self._search
+
     def search(self, query: str, product: Any = None, limit: int = 5, service: Optional[ServiceInfo] = None,
                ignore: Iterable[str] = ()) -> List[Dict[str, Any]]:
         """Best passages for a free-text question (BM25 over jieba tokens), with their sources.
 
         ``service`` keeps to one service's passages; ``ignore`` lists words not to score on.
         """
-        from knowledge.search import PassageSearch
-
-        if self._search is None:
-            self._search = PassageSearch(self._passages)
         p = self._as_product(product) if product else (service.product if service else None)
-        hits = self._search.query(query, product_id=p.id if p else None, limit=limit,
+        hits = self.prepare_search().query(query, product_id=p.id if p else None, limit=limit,
                                   service_id=service.id if service else None, ignore=ignore)
         out = []
         for (pid, sid, kind, title, text, section), score in hits:

@@ -3,7 +3,7 @@ nothing structured answers.  BM25 (rank_bm25) over jieba's search-mode tokens.""
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import jieba
 from rank_bm25 import BM25Okapi
@@ -40,18 +40,28 @@ class PassageSearch:
     def __init__(self, passages: Sequence[Tuple]) -> None:
         self.passages = list(passages)
         self.bm25 = BM25Okapi([tokenize(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
+        self._by_product: Dict[str, List[int]] = {}
+        self._by_service: Dict[int, List[int]] = {}
+        for i, p in enumerate(self.passages):
+            self._by_product.setdefault(p[0], []).append(i)
+            if p[1] is not None:
+                self._by_service.setdefault(p[1], []).append(i)
 
     def query(self, text: str, product_id: Optional[str] = None, limit: int = 5, service_id: Optional[int] = None,
               ignore: Iterable[str] = ()) -> List[Tuple[Tuple, float]]:
-        """Best passages for ``text``; ``ignore``: words not to score on (the service's own name, say)."""
+        """Best passages for ``text``; ``ignore``: words not to score on (the service's own name, say).
+
+        Only the passages in scope (one service's, one product's) are scored: IDF stays corpus-wide."""
         skip = set(ignore)
         tokens = [t for t in tokenize(text) if t not in skip]
         if not tokens:
             return []
-        scores = self.bm25.get_scores(tokens)
-        ranked = sorted(
-            ((p, float(s)) for p, s in zip(self.passages, scores)
-             if s > 0 and (product_id is None or p[0] == product_id) and (service_id is None or p[1] == service_id)),
-            key=lambda x: -x[1],
-        )
+        if service_id is not None:
+            ids = self._by_service.get(service_id, [])
+        elif product_id is not None:
+            ids = self._by_product.get(product_id, [])
+        else:
+            ids = list(range(len(self.passages)))
+        scores = self.bm25.get_batch_scores(tokens, ids) if ids else []
+        ranked = sorted(((self.passages[i], float(s)) for i, s in zip(ids, scores) if s > 0), key=lambda x: -x[1])
         return ranked[:limit]
