@@ -115,6 +115,10 @@ class Answerer:
         product = self.kb.get_product(product_id) if product_id else None
         service_words = slots.get("service") or turn.service
         place_words = slots.get("place") or turn.place
+        if not turn.places and turn.intent != "inform" and turn.services and slots.get("service") != turn.service:
+            # a new question about another service does not inherit the last place
+            # ("那住院陪护呢" does: that is a follow-up, intent inform)
+            place_words = None
         ctx = _Context(turn, intent, product, products, service_words, place_words)
         handler = self._handlers().get(intent, Answerer._fallback)
         reply = handler(self, ctx)

@@ -178,3 +178,11 @@ def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
     reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_coverage",
                 ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)], **turn)
     assert reply.answer_type == "coverage_summary"
+
+
+def test_a_new_question_about_another_service_does_not_inherit_the_place(bot):
+    context = dict(product="pingan_health", service="肿瘤多学科会诊", place="成都", last_question="ask_coverage")
+    fresh = ask(bot, "平安二诊在哪些城市能用", "ask_coverage", services=["二诊"], **context)
+    assert fresh.answer_type == "coverage_summary" and "成都" not in fresh.text
+    follow_up = ask(bot, "那二诊呢", "inform", services=["二诊"], **context)
+    assert follow_up.answer_type == "coverage" and follow_up.place == "成都市"
