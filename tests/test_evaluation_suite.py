@@ -53,3 +53,23 @@ def test_assistant_passes_the_shipped_suite(suites, assistant):
     report.write(summary, ROOT / "reports", "evaluation")
     failures = [(f["id"], [t["failures"] for t in f["turns"]]) for f in summary["failures"]]
     assert summary["overall"]["pass_rate"] >= MIN_PASS_RATE, failures[:20]
+
+
+def test_every_printed_list_has_yes_and_no_cases_with_a_county_and_a_typo(suites, kb):
+    seen: dict = {}
+    for s in suites:
+        for c in s.cases:
+            products = kb.find_products(str(c.tags.get("product", "")))
+            svc = kb.service(products[0], str(c.tags.get("service", ""))) if len(products) == 1 else None
+            if svc is None or svc.coverage.type != "list":
+                continue
+            count = seen.setdefault((svc.product.name, svc.name), {"yes": 0, "no": 0, "county": 0, "typo": 0})
+            for t in c.turns:
+                if t.expect is not None and t.expect.covered_given and t.expect.covered is not None:
+                    count["yes" if t.expect.covered else "no"] += 1
+            if c.tags.get("place_kind") in ("county", "typo"):
+                count[c.tags["place_kind"]] += 1
+    lists = [(svc.product.name, svc.name) for svc in kb.all_services() if svc.coverage.type == "list"]
+    short = {k: seen.get(k) for k in lists
+             if not seen.get(k) or min(seen[k]["yes"], seen[k]["no"]) < 3 or not seen[k]["county"] or not seen[k]["typo"]}
+    assert not short, short
