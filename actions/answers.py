@@ -227,7 +227,7 @@ class Answerer:
         hit = self.kb.focus_passage(ctx.detail, product=ctx.product)
         if hit is None:
             return None
-        source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+        source = _hit_source(hit)
         contact = [c for c in self.kb.contacts(ctx.product) if hit["kind"] == "contact" and c.name == hit["title"]]
         body = r.contacts_text(contact) if contact else r.clean(hit["text"])
         svc = self.kb.service_by_id(hit["service_id"]) if hit["service_id"] is not None else None
@@ -349,7 +349,7 @@ class Answerer:
         hit = self.kb.focus_passage(ctx.detail, svc) if svc is not None else None
         if hit is None or any(hit["text"] in t for t in shown):
             return _Focus()
-        source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+        source = _hit_source(hit)
         return _Focus(r.clean(hit["text"]), [source], hit["kind"])
 
     def _not_stated(self, svc: ServiceInfo, label: str) -> Reply:
@@ -419,7 +419,7 @@ class Answerer:
     def _hotline(self, ctx: "_Context") -> Reply:
         reply = self._contacts_reply(ctx, "客服联系方式：", "contact")
         svc = self._service_for(ctx, "contact")[0] if ctx.service_words and ctx.product else None
-        hours = [f for f in _facts(svc, "time.service_hours")] if svc is not None else []
+        hours = _facts(svc, "time.service_hours") if svc is not None else []
         if hours:  # "晚上十点还能打吗" about a service: its own service hours come first
             head = (f"{svc.product.name}的{svc.name}（服务时间）：\n{r.facts_text(hours)}"
                     + r.source_line([svc.source(f.section) for f in hours], svc.product) + "\n")
@@ -487,7 +487,7 @@ class Answerer:
             return self._apply(ctx)  # "那些服务通过什么渠道申请": the product's channels
         if hits:
             hit = hits[0]
-            source = Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+            source = _hit_source(hit)
             kind = "faq" if hit["kind"] == "qa" else "fallback"
             text = f"我不太确定您的问题，手册中最相关的一段是（{hit['product']}）：\n{hit['text'][:300]}"
             return Reply(text + r.source_line([source], self.kb.get_product(hit["product_id"])) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", kind,
@@ -509,6 +509,11 @@ class _Focus:
     @property
     def line(self) -> str:
         return f"与您的问题最相关的说明：{self.text}\n" if self.text else ""
+
+
+def _hit_source(hit: Dict) -> Source:
+    """The source of a search hit (``KnowledgeBase.search`` gives it as a dict)."""
+    return Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
 
 
 def _weak(reply: Reply) -> bool:

@@ -285,6 +285,7 @@ class KnowledgeBase:
             for a in (s.name, *s.aliases):
                 self._service_alias.setdefault(_service_key(a), []).append((s, a))
         self._service_choices = sorted(self._service_alias)
+        self._services_by_id = {s.id: s for s in self._services}
 
     # -- products -----------------------------------------------------------
     def products(self) -> List[ProductInfo]:
@@ -295,7 +296,7 @@ class KnowledgeBase:
 
     def service_by_id(self, service_id: int) -> Optional[ServiceInfo]:
         """The service a search hit belongs to."""
-        return next((s for s in self._services if s.id == service_id), None)
+        return self._services_by_id.get(service_id)
 
     def find_products(self, mention: str) -> List[ProductInfo]:
         """Products a mention may mean: an alias names one; an insurer's name (众安) may name several."""
