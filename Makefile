@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install store check stats train shell eval eval-nlu eval-baseline clean
+.PHONY: run test install store check stats train shell eval eval-nlu eval-baseline demo-policies clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ stats: store
 train: store
 	$(PY) -m assistant.model
 
-## build the store, train if needed, start the action server and the Rasa server (REST channel)
-run: train
+## the demo policies (fictitious, marked demo) for trying service requests; request store in var/
+demo-policies: store
+	$(PY) -m service_requests demo-policies
+
+## build the store, train if needed, load the demo policies, start the action server and the Rasa server (REST channel)
+run: train demo-policies
 	$(PY) -m assistant.serve
 
 ## chat in the terminal with the assistant started by `make run`

@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import Answerer, Turn, join_places
+from actions import request_form  # noqa: F401  (registers the service-request actions with the action server)
 from knowledge.api import KnowledgeBase, StoreNotBuilt
 
 

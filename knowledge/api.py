@@ -96,6 +96,7 @@ class ServiceInfo:
     steps_section: Optional[str]
     qa: Tuple[QAInfo, ...]
     coverage: CoverageSpec
+    request_fields: Tuple[str, ...] = ()
 
     def facts_of(self, kind: str) -> List[FactInfo]:
         return [f for f in self.facts if f.kind == kind]
@@ -255,7 +256,7 @@ class KnowledgeBase:
                 s.id, s.key, self._products[s.product_id], s.name, tuple(a.alias for a in s.aliases), s.section, s.category,
                 s.items_title, tuple(s.items or ()), tuple(FactInfo(f.kind, f.text, f.section, dict(f.data or {})) for f in s.facts),
                 tuple(st.text for st in s.steps), s.steps[0].section if s.steps else None,
-                tuple(QAInfo(q.question, q.answer, q.section, s.name) for q in s.qas), spec,
+                tuple(QAInfo(q.question, q.answer, q.section, s.name) for q in s.qas), spec, tuple(s.request_fields or ()),
             ))
         self._rules: Dict[str, List[RuleInfo]] = {}
         for r in session.execute(select(m.Rule).order_by(m.Rule.product_id, m.Rule.position)).scalars():

@@ -203,6 +203,7 @@ def _service_rows(svc: s.Service, product_id: str, position: int, resolver: _Res
     row = m.Service(
         product_id=product_id, key=svc.key, position=position, name=svc.name, category=svc.category,
         section=svc.section, items_title=svc.items_title, items=list(svc.items),
+        request_fields=list(svc.request_fields),
     )
     row.aliases = [m.ServiceAlias(alias=a) for a in dict.fromkeys([svc.name, *svc.aliases])]
     facts: List[m.Fact] = []

@@ -87,6 +87,7 @@ class Service(Base):
     section = Column(Text, nullable=False)
     items_title = Column(Text)
     items = Column(JSON, nullable=False, default=list)
+    request_fields = Column(JSON, nullable=False, default=list)
     product = relationship(Product, back_populates="services")
     aliases = relationship("ServiceAlias", cascade="all, delete-orphan")
     facts = relationship("Fact", order_by="Fact.position", cascade="all, delete-orphan")

@@ -156,6 +156,9 @@ class Coverage(Strict):
         return values
 
 
+RequestField = Literal["admission_date", "discharge_date", "distance_band"]
+
+
 class Service(Strict):
     """One service of a product, with everything the manual says about it."""
 
@@ -180,6 +183,9 @@ class Service(Strict):
     qa: List[QA] = Field(default_factory=list)
     coverage: Coverage
     waiting_period: Optional[Fact] = None  # only where the service departs from the product's rule
+    # What a service request must collect beyond place, hospital, date and phone, where the
+    # manual asks for it (住院陪护: admission and expected discharge dates; 出院交通: distance band).
+    request_fields: List[RequestField] = Field(default_factory=list)
 
 
 class Contact(Strict):

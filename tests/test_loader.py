@@ -86,26 +86,6 @@ def test_malformed_file_fails_check_and_build_leaves_the_previous_store(sources:
     assert KnowledgeBase(url).is_covered("平安", "住院陪护", "合肥").covered is True
 
 
-def _postgres_admin_url() -> str:
-    return os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-
-
-@pytest.fixture()
-def postgres_url():
-    admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT", future=True)
-    name = f"knowledge_test_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # the server is part of the machine; say so plainly when it is not there
-        pytest.skip(f"PostgreSQL not reachable at {_postgres_admin_url()}: {exc}")
-    url = _postgres_admin_url().rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def test_builds_and_answers_on_postgresql(postgres_url: str, sources: Path):
     build(postgres_url)
     kb = KnowledgeBase(postgres_url)

@@ -1,0 +1,255 @@
+"""The manuals' rules for opening and cancelling a request, read from the knowledge store's data.
+
+Every number here comes from a curated fact (``Fact.data``) or a product rule, and every verdict
+that refuses quotes the sentence it rests on with its source, so the customer and the butler
+see why.  Functions are pure: the policy, the service, the clock and the counts come in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Dict, List, Optional, Sequence
+
+from knowledge.api import FactInfo, RuleInfo, ServiceInfo, Source
+
+WEEKDAYS_OFF = (5, 6)  # Saturday, Sunday; the manuals give no holiday calendar
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """What the rules need of a policy (no personal data beyond masks)."""
+
+    id: int
+    number: str
+    product_id: str
+    insured_name: str
+    phone_masked: str
+    id_number_masked: str
+    effective_date: date
+    expiry_date: date
+    status: str
+    waiting_period_days: int
+    continuation: str
+    add_ons: tuple
+    demo: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a step may go on; when not, a Chinese explanation with the manual's sentence."""
+
+    ok: bool
+    code: str
+    message: str = ""
+    source: Optional[Source] = None
+    data: Dict[str, Any] = field(default_factory=dict)
+
+
+OK = Verdict(True, "ok")
+
+
+def _quote(service: ServiceInfo, f: FactInfo) -> str:
+    return f"手册原文：“{f.text.rstrip('；;。')}。”（{service.product.manual_title}·{f.section}）"
+
+
+# -- policy ---------------------------------------------------------------------------------
+def check_in_force(policy: PolicyView, today: date) -> Verdict:
+    """The manuals tie every service to the contract's term (服务有效期与保险合同有效期一致)."""
+    if policy.status != "in_force":
+        return Verdict(False, "not_in_force", f"保单 {policy.number} 目前不在保障状态（{_STATUS_CN.get(policy.status, policy.status)}），无法申请服务。")
+    if today > policy.expiry_date:
+        return Verdict(False, "expired", f"保单 {policy.number} 已于 {policy.expiry_date:%Y年%m月%d日} 到期，服务有效期与保险合同一致，到期后无法申请。")
+    if today < policy.effective_date:
+        return Verdict(False, "not_yet_effective", f"保单 {policy.number} 将于 {policy.effective_date:%Y年%m月%d日} 生效，生效前无法申请服务。")
+    return OK
+
+
+_STATUS_CN = {"lapsed": "已失效", "cancelled": "已退保", "in_force": "有效"}
+
+
+@dataclass(frozen=True)
+class WaitingPeriod:
+    first_day: Optional[date]  # the first day the service may be used; None: no waiting period
+    reason: str
+    source: Optional[Source] = None
+    accident_exempt: bool = False
+
+
+def waiting_period(policy: PolicyView, service: ServiceInfo, product_rules: Sequence[RuleInfo]) -> WaitingPeriod:
+    """When the waiting period ends for this policy and service, and which rule says so.
+
+    The service's own sentence wins (002 药惠购: 保单生效即可使用; 家财: 7 天; 000 门诊陪诊: 续期无等待期;
+    002 医疗垫付: 意外无等待期), then the product's rule (004: 生效日起 30 日内（含第 30 天）, 活力GO 与
+    转保无等待期), then the contract's own number kept on the policy (the other manuals say only
+    "同保险合同规定的等待期").
+    """
+    accident = False
+    for f in service.facts_of("waiting_period"):
+        d = f.data
+        src = service.source(f.section)
+        if d.get("no_waiting_period") or d.get("days") == 0:
+            return WaitingPeriod(None, f.text, src)
+        if d.get("renewal_no_waiting_period") and policy.continuation == "renewal":
+            return WaitingPeriod(None, f.text, src)
+        if d.get("days"):
+            return WaitingPeriod(policy.effective_date + timedelta(days=int(d["days"])), f.text, src)
+        accident = accident or bool(d.get("accident_no_waiting_period"))
+    for r in product_rules:
+        src = Source(service.product.manual, service.product.manual_title, r.section)
+        if service.key in r.data.get("exempt_services", ()):
+            return WaitingPeriod(None, r.text, src)
+        if r.data.get("transfer_no_waiting_period") and policy.continuation == "transfer":
+            return WaitingPeriod(None, r.text, src)
+    for r in product_rules:
+        if r.data.get("days"):
+            src = Source(service.product.manual, service.product.manual_title, r.section)
+            return WaitingPeriod(policy.effective_date + timedelta(days=int(r.data["days"])), r.text, src, accident)
+    return WaitingPeriod(policy.effective_date + timedelta(days=policy.waiting_period_days),
+                         f"等待期同保险合同约定（本保单合同约定 {policy.waiting_period_days} 天）", None, accident)
+
+
+def check_waiting_period(policy: PolicyView, service: ServiceInfo, product_rules: Sequence[RuleInfo], today: date) -> Verdict:
+    wp = waiting_period(policy, service, product_rules)
+    if wp.first_day is None or today >= wp.first_day:
+        return OK
+    last = wp.first_day - timedelta(days=1)
+    msg = (f"您的保单 {policy.effective_date:%Y年%m月%d日} 生效，等待期到 {last:%Y年%m月%d日} 结束，"
+           f"{wp.first_day:%Y年%m月%d日} 起才能申请{service.name}。依据：{wp.reason}")
+    if wp.accident_exempt:
+        msg += "（手册写明意外无等待期：如因意外就医，请拨打客服热线说明情况。）"
+    return Verdict(False, "waiting_period", msg, wp.source, {"ends": last.isoformat(), "first_day": wp.first_day.isoformat()})
+
+
+# -- prerequisites ------------------------------------------------------------------------
+def requirements(service: ServiceInfo) -> Dict[str, FactInfo]:
+    """What the manual requires before the service (inpatient_order, diagnosis, add_on) → its sentence."""
+    out: Dict[str, FactInfo] = {}
+    for f in service.facts_of("prerequisite"):
+        for need in f.data.get("requires", ()):
+            out.setdefault(need, f)
+    return out
+
+
+def check_add_on(policy: PolicyView, service: ServiceInfo) -> Verdict:
+    f = requirements(service).get("add_on")
+    if f is None or f.data.get("add_on") in policy.add_ons:
+        return OK
+    return Verdict(False, "add_on", f"{service.name}仅适用于投保了“{f.data.get('add_on')}”的保单，您的保单 {policy.number} 没有该附加责任，无法申请。{_quote(service, f)}",
+                   service.source(f.section))
+
+
+def check_requirement(service: ServiceInfo, need: str, answer: bool) -> Verdict:
+    """The customer's yes/no to "已开具住院单？" / "已有医院诊断？"."""
+    f = requirements(service)[need]
+    if answer:
+        return OK
+    what = {"inpatient_order": "需先由医院开具住院单（住院证）后才能申请", "diagnosis": "需先有医院出具的明确诊断后才能申请"}[need]
+    return Verdict(False, need, f"{service.name}{what}，请拿到后再来申请。{_quote(service, f)}", service.source(f.section))
+
+
+# -- usage limit ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    per: str  # policy_year, hospitalisation, lifetime
+    fact: FactInfo
+
+
+def usage_limit(service: ServiceInfo) -> Optional[Limit]:
+    """The first counted limit the manual gives (one policy is one insurance year here)."""
+    for f in service.facts_of("usage_limit"):
+        count, per = f.data.get("count"), f.data.get("per")
+        if count and per in ("policy_year", "hospitalisation", "lifetime", "not_stated"):
+            return Limit(int(count), "policy_year" if per == "not_stated" else per, f)
+    return None
+
+
+def check_usage(service: ServiceInfo, used: int, limit: Optional[Limit]) -> Verdict:
+    if limit is None or used < limit.count:
+        return OK
+    scope = "本次住院" if limit.per == "hospitalisation" else "本保单年度"
+    return Verdict(False, "limit", f"{service.name}{scope}可用 {limit.count} 次，您已申请 {used} 次，次数已用完。{_quote(service, limit.fact)}",
+                   service.source(limit.fact.section), {"count": limit.count, "used": used})
+
+
+# -- advance notice -------------------------------------------------------------------------
+def working_days_between(start: date, end: date) -> int:
+    """Whole working days after ``start`` and before ``end`` (weekends skipped)."""
+    n, d = 0, start + timedelta(days=1)
+    while d < end:
+        n += d.weekday() not in WEEKDAYS_OFF
+        d += timedelta(days=1)
+    return n
+
+
+def _notice_facts(service: ServiceInfo) -> List[FactInfo]:
+    return [f for f in service.facts_of("advance_notice") if f.data.get("hours") or f.data.get("working_days")]
+
+
+def check_advance_notice(service: ServiceInfo, scheduled: datetime, now: datetime) -> Verdict:
+    """The first stated notice is the rule; other numbers the manual gives elsewhere are mentioned."""
+    facts = _notice_facts(service)
+    if scheduled <= now:
+        return Verdict(False, "past", "这个时间已经过去了，请换一个之后的日期和时间。")
+    if not facts:
+        return OK
+    rule = facts[0]
+    hours, wdays = rule.data.get("hours"), rule.data.get("working_days")
+    if hours:
+        met = scheduled - now >= timedelta(hours=float(hours))
+        need = f"提前 {float(hours):g} 小时"
+    else:
+        met = working_days_between(now.date(), scheduled.date()) >= float(wdays)
+        need = f"提前 {float(wdays):g} 个工作日"
+    if met:
+        return OK
+    msg = f"{service.name}需要{need}申请，您选的时间 {scheduled:%m月%d日 %H:%M} 来不及，请换一个更晚的时间。{_quote(service, rule)}"
+    others = [f for f in facts[1:] if (f.data.get("hours"), f.data.get("working_days")) != (hours, wdays)]
+    if others:
+        msg += f" 另外，手册另一处写的是：“{others[0].text.rstrip('；;。')}。”"
+    return Verdict(False, "advance_notice", msg, service.source(rule.section))
+
+
+def notice_hint(service: ServiceInfo) -> Optional[str]:
+    """"需提前 48 小时" for the date question, with the other figure where the manual disagrees."""
+    facts = _notice_facts(service)
+    if not facts:
+        return None
+    parts = []
+    for f in facts:
+        h, w = f.data.get("hours"), f.data.get("working_days")
+        p = f"提前 {float(h):g} 小时" if h else f"提前 {float(w):g} 个工作日"
+        if p not in parts:
+            parts.append(p)
+    return "、".join(parts[:1]) + (f"（手册另一处写{parts[1]}）" if len(parts) > 1 else "")
+
+
+# -- cancellation ---------------------------------------------------------------------------
+def check_cancel(service: ServiceInfo, scheduled: Optional[datetime], now: datetime) -> Verdict:
+    """Whether a submitted request may still be cancelled, by the service's cancellation rule."""
+    facts = service.facts_of("cancellation")
+    for f in facts:
+        d = f.data
+        if d.get("cancel_allowed") is False:
+            return Verdict(False, "cancel_not_allowed", f"{service.name}申请成功后不允许取消或改期。{_quote(service, f)}", service.source(f.section))
+        if scheduled and d.get("cancel_hours_before"):
+            if scheduled - now < timedelta(hours=float(d["cancel_hours_before"])):
+                return Verdict(False, "cancel_too_late", f"{service.name}需在服务开始前至少 {float(d['cancel_hours_before']):g} 小时取消，现在已经来不及了。{_quote(service, f)}",
+                               service.source(f.section))
+        if scheduled and d.get("cancel_working_days_before"):
+            if working_days_between(now.date(), scheduled.date()) < float(d["cancel_working_days_before"]):
+                return Verdict(False, "cancel_too_late", f"{service.name}需在预约时间至少提前 {float(d['cancel_working_days_before']):g} 个工作日取消，现在已经来不及了。{_quote(service, f)}",
+                               service.source(f.section))
+    notes = [f.text for f in facts if not any(k.startswith("cancel_") for k in f.data)]
+    return Verdict(True, "ok", "", None, {"notes": notes[:1]})
+
+
+# -- what comes next ------------------------------------------------------------------------
+def response_promise(service: ServiceInfo) -> Optional[FactInfo]:
+    """The manual's promised response (or arrangement) time, quoted in the confirmation."""
+    times = service.facts_of("time")
+    for kind in ("response", "arrangement"):
+        for f in times:
+            if f.data.get("kind") == kind:
+                return f
+    return None
