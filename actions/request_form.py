@@ -264,9 +264,9 @@ class ActionRepeatConfirmation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         view = desk().submission(tracker.get_slot("sr_draft") or "")
-        if view is None:
-            dispatcher.utter_message(text="好的。还有什么可以帮您？")
-            return []
+        if view is None or not parsing.parse_yes_no(_text(tracker)):
+            from actions.actions import ActionAnswer  # not a confirmation: answered like any other turn
+            return await ActionAnswer().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=f"这份申请已经提交过了，编号 {view.reference}，无需重复确认。",
                                  json_message={"request": {"step": "submitted", "reference": view.reference, "created": False}})
         return []
