@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from knowledge.api import KnowledgeBase, ServiceInfo
 from service_requests import parsing as p
@@ -73,6 +73,10 @@ class Submission:
     request: RequestView
     created: bool  # False: the same draft was confirmed before (double tap, retry)
     message: str
+
+
+# a listing loads each request's policy and history in two queries, not two per row
+_EAGER = (selectinload(ServiceRequest.history), selectinload(ServiceRequest.policy))
 
 
 def _view(policy: Policy) -> PolicyView:
@@ -439,7 +443,7 @@ class ServiceDesk:
         """The sender's requests, newest first: those made in this chat and those of the bound policy."""
         policy = self.bound_policy(channel, sender)
         with self._session() as s:
-            q = select(ServiceRequest).order_by(ServiceRequest.id.desc())
+            q = select(ServiceRequest).options(*_EAGER).order_by(ServiceRequest.id.desc())
             cond = (ServiceRequest.channel == channel) & (ServiceRequest.sender_id == sender)
             if policy:
                 cond = cond | (ServiceRequest.policy_id == policy.id)
@@ -447,7 +451,7 @@ class ServiceDesk:
 
     def requests_of_policy(self, policy: PolicyView) -> List[RequestView]:
         with self._session() as s:
-            q = select(ServiceRequest).where(ServiceRequest.policy_id == policy.id).order_by(ServiceRequest.id.desc())
+            q = select(ServiceRequest).options(*_EAGER).where(ServiceRequest.policy_id == policy.id).order_by(ServiceRequest.id.desc())
             return [self._request_view(r) for r in s.execute(q).scalars()]
 
     def request(self, reference: str) -> Optional[RequestView]:
