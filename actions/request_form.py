@@ -74,7 +74,10 @@ def _choose(policy, mention: Optional[str], dispatcher: CollectingDispatcher) ->
     step = desk().choose_service(policy, mention or "")
     if step.message and (step.value or step.end or mention):
         dispatcher.utter_message(text=step.message, json_message={"request": {"step": "service", "code": step.code}})
-    return {"sr_service": step.value, **({"sr_outcome": "refused"} if step.end else {})}
+    events: Dict[str, Any] = {"sr_service": step.value, **({"sr_outcome": "refused"} if step.end else {})}
+    if step.value:  # a question in the middle of the form is then about this service
+        events.update(product=policy.product_id, service=desk().service_of(policy, step.value).name)
+    return events
 
 
 class ActionStartServiceRequest(Action):

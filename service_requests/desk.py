@@ -263,15 +263,17 @@ class ServiceDesk:
                 return Step(None, "没有看懂这个日期，请说“11月25日”或“明天”这样的日期。", code="unreadable")
             return self._check_stay(policy, service, name, d, values)
         if name == "date_time":
-            when, _ = p.parse_datetime(text, now)
+            when, timed = p.parse_datetime(text, now)
             if when is None:
                 return Step(None, "没有看懂这个时间，请说日期和时间，例如“12月3日上午9点”或“明天下午2点”。", code="unreadable")
             if values.get("admission_date") and when.date() < date.fromisoformat(values["admission_date"]):
                 return Step(None, f"服务时间应在入院（{values['admission_date']}）之后，请重新输入。", code="before_admission")
+            if values.get("discharge_date") and when.date() > date.fromisoformat(values["discharge_date"]) and "distance_band" not in self.fields(policy, service):
+                return Step(None, f"服务时间应在出院（{values['discharge_date']}）之前，请重新输入。", code="after_discharge")
             verdict = rules.check_advance_notice(service, when, now)
             if not verdict.ok:
                 return Step(None, verdict.message, code=verdict.code)
-            return Step(when.strftime("%Y-%m-%d %H:%M"))
+            return Step(when.strftime("%Y-%m-%d %H:%M"), "" if timed else f"没有说具体时间，先按 {when:%m月%d日} 上午 9 点登记，确认前可以修改。")
         if name == "distance_band":
             band = p.parse_distance_band(text)
             return Step(band) if band else Step(None, "请回复大约多少公里，或“200公里以内”/“200公里以上”。", code="unreadable")
@@ -305,6 +307,8 @@ class ServiceDesk:
             admitted = date.fromisoformat(values["admission_date"]) if values.get("admission_date") else None
             if admitted and d < admitted:
                 return Step(None, f"出院日期不能早于入院日期（{admitted:%m月%d日}），请重新输入。", code="before_admission")
+            if d < self.clock().date():
+                return Step(None, f"{service.name}仅限住院期间或出院前申请，已出院的无法申请；如日期说错了请重新输入。", code="discharged")
             return Step(d.isoformat())
         limit = rules.usage_limit(service)
         if limit and limit.per == "hospitalisation":

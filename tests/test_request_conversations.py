@@ -196,3 +196,11 @@ def test_a_request_stored_before_the_reply_was_lost_is_found_by_the_retry(custom
     text = customer.say("确认")
     assert stored.request.reference in text and "已经提交过" in text
     assert len(customer.requests()) == 1
+
+
+def test_a_question_in_the_middle_is_about_the_requested_service_and_the_form_goes_on(customer):
+    text = open_request(customer, "PA2025000501", "0501", "帮我约一下就医陪诊", [])
+    assert "城市" in text
+    text = customer.say("需要准备什么材料？")
+    assert "就医陪诊" in text and text.rstrip().endswith("河南兰考）")  # answered, then the city is asked again
+    assert "医院" in customer.say("杭州")

@@ -248,3 +248,14 @@ def test_the_desk_runs_on_postgresql(kb, postgres_url):
     assert d.cancel("rest", "pg", sub.request.reference).ok
     assert [h["to"] for h in d.request(sub.request.reference).history] == ["submitted", "cancelled"]
     d.engine.dispose()
+
+
+def test_stay_dates_bound_the_service_time(desk):
+    pol = desk.policy("PA2026000002")
+    svc = desk.service_of(pol, "inpatient_care_7day")
+    values = {"admission_date": "2026-11-23", "discharge_date": "2026-11-28"}
+    assert desk.check_field(pol, svc, "discharge_date", "11月20日", {}).code == "discharged"
+    assert desk.check_field(pol, svc, "date_time", "11月29日上午9点", values).code == "after_discharge"
+    assert desk.check_field(pol, svc, "date_time", "11月22日上午9点", values).code == "before_admission"
+    step = desk.check_field(pol, svc, "date_time", "11月24日", values)
+    assert step.value == "2026-11-24 09:00" and "上午 9 点" in step.message
