@@ -16,7 +16,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from service_requests import parsing
-from service_requests.desk import FIELD_ORDER, RequestRefused, ServiceDesk
+from service_requests.desk import FIELD_LABEL, FIELD_ORDER, RequestRefused, ServiceDesk
 
 FORM = "service_request_form"
 FIELD_SLOTS = [f"sr_{f}" for f in FIELD_ORDER]
@@ -165,7 +165,7 @@ class ValidateServiceRequestForm(FormValidationAction):
                 if step.value is None:
                     dispatcher.utter_message(text=step.message)
                     return {slot: None, **({"sr_outcome": "refused"} if step.end else {})}
-                dispatcher.utter_message(text=f"已将{_label(target)}改为：{d.display(target, step.value)}。")
+                dispatcher.utter_message(text=f"已将{FIELD_LABEL[target]}改为：{d.display(target, step.value)}。")
                 return {f"sr_{target}": step.value, slot: None}
         if slot == "sr_confirmed":
             return self._confirm(text, policy, service, values, dispatcher, tracker)
@@ -202,11 +202,6 @@ class ValidateServiceRequestForm(FormValidationAction):
         dispatcher.utter_message(text=sub.message, json_message={"request": {"step": "submitted", "reference": sub.request.reference,
                                                                              "created": sub.created}})
         return {"sr_confirmed": "yes", "sr_outcome": "submitted"}
-
-
-def _label(field: str) -> str:
-    from service_requests.desk import FIELD_LABEL
-    return FIELD_LABEL[field]
 
 
 class _AskAction(Action):
