@@ -15,6 +15,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import QUESTION_INTENTS as ANSWERED_QUESTIONS
 from service_requests import parsing
 from service_requests.desk import FIELD_LABEL, FIELD_ORDER, RequestRefused, ServiceDesk
 
@@ -23,9 +24,7 @@ FIELD_SLOTS = [f"sr_{f}" for f in FIELD_ORDER]
 FORM_SLOTS = ["sr_policy_number", "sr_verification", "sr_service", *FIELD_SLOTS, "sr_confirmed"]
 STATE_SLOTS = ["sr_draft", "sr_outcome", "sr_hint"]
 YES_NO_SLOTS = {"sr_inpatient_order", "sr_diagnosis", "sr_confirmed"}
-QUESTION_INTENTS = {"ask_coverage", "ask_usage_limit", "ask_time", "ask_advance_notice", "ask_waiting_period", "ask_cooling_off",
-                    "ask_sharing", "ask_eligibility", "ask_apply", "ask_materials", "ask_cost", "ask_cancel", "ask_hotline",
-                    "ask_services", "ask_compare", "ask_service_info", "human_handoff", "bot_challenge"}
+QUESTION_INTENTS = {*ANSWERED_QUESTIONS, "human_handoff", "bot_challenge"}
 STOP_WORDS = re.compile(r"^(算了|不办了|不申请了|不约了|不要了|不用了|退出|停止|先不|暂时不)")
 QUESTION_MARK = re.compile(r"吗|？|\?|怎么|多少|什么|哪些|哪个|几[次天个点]|能不能|可不可以|是否|为啥|为什么")
 CORRECTION = re.compile(r"改成|改为|换成|换到|改到|说错|写错|不是.+是")
@@ -265,7 +264,7 @@ class ActionRepeatConfirmation(Action):
         if view is None or not parsing.parse_yes_no(_text(tracker)):
             from actions.actions import ActionAnswer  # not a confirmation: answered like any other turn
             return await ActionAnswer().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(text=f"这份申请已经提交过了，编号 {view.reference}，无需重复确认。",
+        dispatcher.utter_message(text=desk().submitted_text(view, again=True),
                                  json_message={"request": {"step": "submitted", "reference": view.reference, "created": False}})
         return []
 

@@ -179,7 +179,7 @@ class ServiceDesk:
 
     # -- the form ---------------------------------------------------------------------------
     def service_of(self, policy: PolicyView, key: str) -> ServiceInfo:
-        return next(s for s in self.kb.services_of(policy.product_id) if s.key == key)
+        return self.service_of_key(policy.product_id, key)
 
     def choose_service(self, policy: PolicyView, mention: str) -> Step:
         """Resolve the service in the policy's product and check what can be checked before the form."""
@@ -213,7 +213,8 @@ class ServiceDesk:
         wanted = {"inpatient_order": "inpatient_order" in needs, "diagnosis": "diagnosis" in needs,
                   "place": not remote, "hospital": not remote, "date_time": True, "phone": True}
         wanted.update({f: True for f in service.request_fields})
-        if rules.usage_limit(service) and rules.usage_limit(service).per == "hospitalisation":
+        limit = rules.usage_limit(service)
+        if limit and limit.per == "hospitalisation":
             wanted["admission_date"] = True
         return [f for f in FIELD_ORDER if wanted.get(f)]
 
@@ -363,7 +364,7 @@ class ServiceDesk:
         """
         existing = self.submission(draft_key)
         if existing:
-            return Submission(existing, False, self._submitted_text(existing, again=True))
+            return Submission(existing, False, self.submitted_text(existing, again=True))
         now = self.clock()
         checks = [rules.check_in_force(policy, now.date()),
                   rules.check_waiting_period(policy, service, self.kb.rules(service.product, "waiting_period"), now.date())]
@@ -396,11 +397,11 @@ class ServiceDesk:
             except IntegrityError:
                 existing = self.submission(draft_key)
                 if existing:  # a concurrent confirmation of the same draft won the race
-                    return Submission(existing, False, self._submitted_text(existing, again=True))
+                    return Submission(existing, False, self.submitted_text(existing, again=True))
         else:  # pragma: no cover - eight reference collisions in a row
             raise RuntimeError("could not allocate a reference number")
         view = self.submission(draft_key)
-        return Submission(view, True, self._submitted_text(view))
+        return Submission(view, True, self.submitted_text(view))
 
     def submission(self, draft_key: str) -> Optional[RequestView]:
         """The request stored for a draft, if it was confirmed (the retry after a lost reply finds it)."""
@@ -417,7 +418,7 @@ class ServiceDesk:
             return s.execute(q).scalar_one()
 
     def _request_view(self, row: ServiceRequest) -> RequestView:
-        service = self.service_of(_view(row.policy), row.service_key)
+        service = self.service_of_key(row.product_id, row.service_key)
         history = [{"at": h.at.isoformat(sep=" "), "actor": h.actor, "from": h.from_status, "to": h.to_status, "note": h.note} for h in row.history]
         return RequestView(row.reference, row.service_name, row.status, STATUS_CN.get(row.status, row.status), row.created_at,
                            row.scheduled_at, dict(row.details or {}), self._next_step(service, row), row.product_id, row.service_key, history)
@@ -427,7 +428,7 @@ class ServiceDesk:
             return "无需操作。"
         return (f"等待服务人员联系：{row.response_time}" if row.response_time else "等待服务人员与您联系确认安排。")
 
-    def _submitted_text(self, view: RequestView, again: bool = False) -> str:
+    def submitted_text(self, view: RequestView, again: bool = False) -> str:
         service = self.service_of_key(view.product_id, view.service_key)
         head = (f"这份申请已经提交过了，编号 {view.reference}，无需重复确认。" if again
                 else f"已为您提交{service.name}申请，编号 {view.reference}。")
