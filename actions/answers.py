@@ -264,7 +264,7 @@ class Answerer:
             suggestions = result.to_dict()["suggestions"]
             if suggestions:
                 reply = Reply(f"没有找到地名“{ctx.place_words}”，您是指{suggestions[0]}吗？", "clarify", svc.product, svc,
-                              buttons=[{"title": "是", "payload": "/affirm"}], extra={"missing": "place", "suggestions": suggestions})
+                              buttons=[{"title": "是", "payload": "是的"}], extra={"missing": "place", "suggestions": suggestions})
                 reply.slots["pending"] = suggestions[0]
                 return reply
             return Reply(f"没有找到地名“{ctx.place_words}”，请告诉我您所在的城市（如：杭州、义乌）。", "clarify", svc.product, svc,

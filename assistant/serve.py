@@ -1,20 +1,27 @@
-"""Start the action server and the Rasa server (REST channel) and say when they are ready.
+"""Start the supervised assistant (``make run``), or get one for a test, a benchmark or an evaluation run.
 
-    python -m assistant.serve            # make run: http://localhost:5005/webhooks/rest/webhook
+    python -m assistant.serve [--model models/….tar.gz]     # make run: http://localhost:5005/webhooks/rest/webhook
 
-Both servers are child processes; Ctrl-C (or SIGTERM) stops both.  ``Assistant`` is also the
-context manager the tests, benchmarks and evaluation runs use to get a running assistant.
+The supervisor (``assistant.supervisor``) runs the action server and the Rasa server and keeps
+them up; every setting comes from the environment (``assistant.settings``, README → Serving).
+``Assistant`` starts that same supervisor as a child process on free ports, with its own
+stores if asked, and waits until its health endpoint says every part is up.
 """
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -28,79 +35,123 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str, timeout: float = 2.0) -> Optional[bytes]:
+def _get_json(url: str, timeout: float = 2.0) -> Optional[Dict[str, Any]]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as err:  # 503 while a part is down still carries the body
+        try:
+            return json.loads(err.read())
+        except ValueError:
+            return None
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError):
         return None
 
 
 class Assistant:
-    """A running assistant: action server + Rasa server with the REST channel."""
+    """A supervised assistant on free ports (action server + Rasa server), as `make run` starts it.
 
-    def __init__(self, model: Optional[Path] = None, port: int = 5005, action_port: int = 5055,
-                 log_dir: Optional[Path] = None) -> None:
+    ``env`` overrides the serving variables (CONVERSATIONS_DB_URL, REDIS_URL, SANIC_WORKERS,
+    ASSISTANT_STOCK …); logs and run files go to a folder of its own.
+    """
+
+    def __init__(self, model: Optional[Path] = None, env: Optional[Dict[str, str]] = None,
+                 work_dir: Optional[Path] = None, port: Optional[int] = None) -> None:
         self.model = model
-        self.port = port
-        self.action_port = action_port
-        self.log_dir = log_dir or ROOT / "build" / "logs"
-        self.procs: List[subprocess.Popen] = []
-        self.started_at = 0.0
+        self.port = port or free_port()
+        self.action_port = free_port()
+        self.health_port = free_port()
+        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="assistant-"))
+        self.api_token = secrets.token_urlsafe(16)
+        self.env = {**(env or {})}
+        self.proc: Optional[subprocess.Popen] = None
         self.ready_after = 0.0
 
     @property
     def url(self) -> str:
         return f"http://localhost:{self.port}/webhooks/rest/webhook"
 
+    @property
+    def base(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.work_dir / "log"
+
+    def api(self, path: str, **query: str) -> str:
+        """A URL of Rasa's HTTP API with the token."""
+        return f"{self.base}{path}?{urllib.parse.urlencode({**query, 'token': self.api_token})}"
+
     def start(self, timeout: float = 300.0) -> "Assistant":
         from assistant.model import ensure_model
 
-        self.model = self.model or ensure_model()
+        self.model = self.model or ensure_model(quiet=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        endpoints = self.log_dir / f"endpoints-{self.port}.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{self.action_port}/webhook"\n', "utf-8")
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.started_at = time.perf_counter()
-        self.procs.append(self._spawn([sys.executable, "-m", "rasa_sdk", "--actions", "actions.actions",
-                                       "--port", str(self.action_port)], "actions", env))
-        # localhost only: the HTTP API (--enable-api: trackers, for intent checks in evaluation runs) has no auth
-        self.procs.append(self._spawn([sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(self.port),
-                                       "--interface", "127.0.0.1", "--enable-api", "--credentials", "credentials.yml",
-                                       "--endpoints", str(endpoints)], "rasa", env))
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_PORT": str(self.port), "ACTIONS_PORT": str(self.action_port),
+               "HEALTH_PORT": str(self.health_port), "RASA_API_TOKEN": self.api_token,
+               "LOG_DIR": str(self.log_dir), "RUN_DIR": str(self.work_dir / "run"),
+               "CONVERSATIONS_DB_URL": f"sqlite:///{self.work_dir / 'conversations.sqlite3'}", **self.env}
+        started = time.perf_counter()
+        out = open(self.log_dir / "supervisor.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "assistant.serve", "--model", str(self.model)], cwd=ROOT,
+                                     env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        out.close()
         deadline = time.time() + timeout
         while time.time() < deadline:
-            if any(p.poll() is not None for p in self.procs):
-                self.stop()
+            if self.proc.poll() is not None:
                 raise RuntimeError(f"the assistant stopped while starting; see {self.log_dir}")
-            if _get(f"http://localhost:{self.action_port}/health") and self._rest_ready():
-                self.ready_after = time.perf_counter() - self.started_at
+            health = self.health()
+            if health and health.get("status") == "ok":
+                self.ready_after = time.perf_counter() - started
                 return self
             time.sleep(0.5)
         self.stop()
         raise TimeoutError(f"the assistant was not ready after {timeout:.0f}s; see {self.log_dir}")
 
-    def _spawn(self, cmd: List[str], name: str, env: Dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}-{self.port}.log", "w")
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    def health(self) -> Optional[Dict[str, Any]]:
+        return _get_json(f"http://localhost:{self.health_port}/health")
 
-    def _rest_ready(self) -> bool:
-        body = _get(f"http://localhost:{self.port}/webhooks/rest/")
-        return body is not None and b"ok" in body
+    def wait_until_up(self, timeout: float = 120.0) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            health = self.health()
+            if health and health.get("status") == "ok":
+                return
+            time.sleep(0.25)
+        raise TimeoutError(f"the assistant did not come back within {timeout:.0f}s; see {self.log_dir}")
+
+    def pid(self, part: str) -> int:
+        health = self.health() or {}
+        pid = ((health.get("parts") or {}).get(part) or {}).get("pid")
+        if not pid:
+            raise RuntimeError(f"{part} is not running: {health}")
+        return int(pid)
+
+    def pids(self) -> Dict[str, List[int]]:
+        """part → its processes (the Rasa server with its Sanic workers), for memory figures."""
+        parts = (self.health() or {}).get("parts") or {}
+        return {name: [p["pid"], *p.get("workers", [])] for name, p in parts.items() if p.get("pid")}
+
+    def supervisor_output(self) -> str:
+        return (self.log_dir / "supervisor.log").read_text("utf-8", "replace")
 
     def say(self, sender: str, message: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
         return send(self.url, sender, message, timeout)
 
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        with urllib.request.urlopen(self.api(f"/conversations/{sender}/tracker"), timeout=30) as resp:
+            return json.loads(resp.read())
+
     def stop(self) -> None:
-        for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.procs:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                p.wait(timeout=20)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-        self.procs.clear()
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
 
     def __enter__(self) -> "Assistant":
         return self.start()
@@ -118,24 +169,20 @@ def send(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dic
 
 
 def main() -> int:
-    assistant = Assistant()
-    try:
-        assistant.start()
-    except (RuntimeError, TimeoutError) as exc:
-        print(f"启动失败: {exc}", file=sys.stderr)
-        return 1
-    print(f"助手已就绪（{assistant.ready_after:.0f}s）: {assistant.url}\n"
-          f"另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。", flush=True)
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    try:
-        while not stop["now"] and all(p.poll() is None for p in assistant.procs):
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        assistant.stop()
-    return 0
+    from assistant.settings import Settings
+    from assistant.supervisor import Supervisor
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="the model to serve (default: the one for the current inputs)")
+    args = parser.parse_args()
+    if args.model is None:
+        from assistant.model import ensure_model
+
+        args.model = ensure_model(quiet=True)
+    settings = Settings.from_env()
+    if not settings.stock:
+        settings.ensure_token()
+    return asyncio.run(Supervisor(settings, args.model).run())
 
 
 if __name__ == "__main__":

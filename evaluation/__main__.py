@@ -36,7 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SuiteError as exc:
         print(f"评测集有问题: {exc}", file=sys.stderr)
         return 2
-    assistant, server = None, None
+    assistant, server, token = None, None, args.token
     if args.baseline:
         from assistant.serve import free_port
         from evaluation.baseline import Baseline, serve
@@ -47,15 +47,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif args.url:
         url, target = args.url, args.url
     elif _alive(DEFAULT_URL):
-        url, target = DEFAULT_URL, f"assistant at {DEFAULT_URL}"
+        from assistant.settings import read_token
+
+        url, target, token = DEFAULT_URL, f"assistant at {DEFAULT_URL}", token or read_token()
     else:
-        from assistant.serve import Assistant, free_port
+        from assistant.serve import Assistant
 
         print("no assistant running: starting one for this run …", flush=True)
-        assistant = Assistant(port=free_port(), action_port=free_port()).start()
-        url, target = assistant.url, "assistant (started for this run)"
+        assistant = Assistant().start()
+        url, target, token = assistant.url, "assistant (started for this run)", assistant.api_token
     try:
-        results = run(suites, url, workers=args.workers, progress=not args.quiet)
+        results = run(suites, url, workers=args.workers, progress=not args.quiet, token=token)
     finally:
         if assistant is not None:
             assistant.stop()
@@ -94,6 +96,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     r = sub.add_parser("run", help="run suites against the assistant")
     r.add_argument("suites", nargs="+")
     r.add_argument("--url", help="the REST webhook of a running assistant")
+    r.add_argument("--token", help="its HTTP API token, for the intents (default: $RASA_API_TOKEN or var/run's)")
     r.add_argument("--baseline", action="store_true", help="run against the BM25 baseline instead")
     r.add_argument("--threshold", type=float, help="exit 1 when the pass rate is below this (0-1)")
     r.add_argument("--out", default="reports")

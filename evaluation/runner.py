@@ -80,12 +80,13 @@ def check(expect: Optional[Expect], reply: str, answer: Optional[Dict[str, Any]]
 
 
 class RestClient:
-    """The assistant's REST channel (and, when available, its tracker API for intents)."""
+    """The assistant's REST channel (and, when available, its tracker API for intents, which needs the API token)."""
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, token: Optional[str] = None) -> None:
         self.url = url
         self.base = url.split("/webhooks/")[0]
         self.timeout = timeout
+        self.token = token
 
     def send(self, sender: str, message: str) -> List[Dict[str, Any]]:
         data = json.dumps({"sender": sender, "message": message}).encode("utf-8")
@@ -98,7 +99,8 @@ class RestClient:
 
     def latest_intent(self, sender: str) -> Optional[Dict[str, Any]]:
         try:
-            url = f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker"
+            query = f"?{urllib.parse.urlencode({'token': self.token})}" if self.token else ""
+            url = f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker{query}"
             with urllib.request.urlopen(url, timeout=self.timeout) as resp:
                 tracker = json.loads(resp.read().decode("utf-8"))
             return tracker.get("latest_message")
@@ -139,9 +141,10 @@ def run_case(client: RestClient, suite: Suite, case: Case, run_id: str) -> CaseR
     return CaseResult(suite.suite, case.id, dict(case.tags), turns)
 
 
-def run(suites: List[Suite], url: str, workers: int = 4, progress: bool = True) -> List[CaseResult]:
+def run(suites: List[Suite], url: str, workers: int = 4, progress: bool = True,
+        token: Optional[str] = None) -> List[CaseResult]:
     """All cases of all suites, a few conversations at a time, with a progress bar on long runs."""
-    client = RestClient(url)
+    client = RestClient(url, token=token)
     run_id = uuid.uuid4().hex[:6]
     jobs = [(s, c) for s in suites for c in s.cases]
     bar = None

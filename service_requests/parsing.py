@@ -12,6 +12,10 @@ from typing import Optional, Tuple
 _CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _NUM = r"(\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
+# the shapes of personal data, also used to keep them out of logs (assistant.redaction)
+PHONE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
+POLICY_NUMBER = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})\s*-?\s*(\d{8,20})(?!\d)")
+ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 
 
 def cn_int(token: str) -> int:
@@ -116,7 +120,7 @@ def _safe_date(y: int, m: int, d: int) -> Optional[date]:
 def parse_phone(text: str) -> Optional[str]:
     """A mainland mobile number (11 digits, 1[3-9]…), spaces and dashes allowed."""
     digits = re.sub(r"(?<=\d)[\s-](?=\d)", "", text)
-    m = re.search(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)", digits)
+    m = PHONE.search(digits)
     return m.group(1) if m else None
 
 
@@ -169,7 +173,7 @@ def find_reference(text: str) -> Optional[str]:
 
 def find_policy_number(text: str) -> Optional[str]:
     """A policy number: two to four letters then 8–20 digits (the demo policies' shape), case-insensitive."""
-    m = re.search(r"(?<![A-Za-z])([A-Za-z]{2,4})\s*-?\s*(\d{8,20})(?!\d)", text)
+    m = POLICY_NUMBER.search(text)
     return (m.group(1) + m.group(2)).upper() if m else None
 
 

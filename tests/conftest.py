@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from knowledge.api import KnowledgeBase
 from knowledge.loader import build
@@ -37,31 +35,23 @@ def model_path():
 
 @pytest.fixture(scope="session")
 def assistant(model_path, requests_url):
-    """The whole assistant on free ports: action server + Rasa server with the REST channel."""
-    from assistant.serve import Assistant, free_port
+    """The whole assistant as `make run` serves it (supervised, SQLite conversation store), on free ports."""
+    from assistant.serve import Assistant
 
-    with Assistant(model=model_path, port=free_port(), action_port=free_port()) as running:
+    with Assistant(model=model_path) as running:
         yield running
-
-
-def _postgres_admin_url() -> str:
-    return os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture()
 def postgres_url():
-    admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT", future=True)
-    name = f"knowledge_test_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # the server is part of the machine; say so plainly when it is not there
-        pytest.skip(f"PostgreSQL not reachable at {_postgres_admin_url()}: {exc}")
-    url = _postgres_admin_url().rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A new PostgreSQL database on this machine's server, dropped afterwards.
+
+    Every machine of the project runs PostgreSQL: when it is not reachable the test fails, saying so.
+    """
+    from assistant.local_services import temporary_postgres_database
+
+    with temporary_postgres_database("knowledge_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

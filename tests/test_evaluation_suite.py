@@ -48,7 +48,7 @@ def test_suite_shares_no_question_with_the_training_data(suites):
 
 
 def test_assistant_passes_the_shipped_suite(suites, assistant):
-    results = run(suites, assistant.url, workers=4, progress=False)
+    results = run(suites, assistant.url, workers=4, progress=False, token=assistant.api_token)
     summary = report.summarise(results, "assistant (test run)", MIN_PASS_RATE)
     report.write(summary, ROOT / "reports", "evaluation")
     failures = [(f["id"], [t["failures"] for t in f["turns"]]) for f in summary["failures"]]

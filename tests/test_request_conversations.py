@@ -6,8 +6,6 @@ what the customer reads and what the request store then holds.
 from __future__ import annotations
 
 import itertools
-import json
-import urllib.request
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -44,9 +42,7 @@ class Customer:
         return [r for r in self.desk.requests_of("rest", self.sender) if r.history[0]["actor"] == mine]
 
     def slot(self, name: str):
-        url = f"http://localhost:{self.assistant.port}/conversations/{self.sender}/tracker"
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return json.loads(resp.read())["slots"].get(name)
+        return self.assistant.tracker(self.sender)["slots"].get(name)
 
 
 @pytest.fixture()
