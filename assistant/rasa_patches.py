@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import logging
 import os
 import time
@@ -30,13 +31,18 @@ PINNED_RASA = "3.6.21"
 DEFAULT_ACTION_TIMEOUT = 2.5
 BREAKER_COOLDOWN = 2.0
 
-# the functions replaced below, by qualified name: sha256 of their rasa 3.6.21 source, first 16 hex digits
+# the functions replaced below or relied on, by dotted path: sha256 of their source in rasa 3.6.21 (sanic 21.12.2), first 16 hex digits
 REPLACED = {
-    "RemoteAction._validate_action_result": "f8cdb4be68123961",
-    "RemoteAction.run": "ccabf6f1160d527a",
-    "MessageProcessor._run_prediction_loop": "cb30a0cbb690c571",
-    "RegexMessageHandler.process": "c0b15285ba78223d",
-    "Event.resolve_by_type": "b5cf570fa7f286c7",
+    "rasa.core.actions.action.RemoteAction._validate_action_result": "f8cdb4be68123961",
+    "rasa.core.actions.action.RemoteAction.run": "ccabf6f1160d527a",
+    "rasa.core.processor.MessageProcessor._run_prediction_loop": "cb30a0cbb690c571",
+    "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": "c0b15285ba78223d",
+    "rasa.shared.core.events.Event.resolve_by_type": "b5cf570fa7f286c7",
+    "rasa.engine.runner.dask.DaskGraphRunner.run": "45f0f52f574f3aa9",
+    "rasa.engine.runner.dask.DaskGraphRunner._build_dask_graph": "5bb99f974d512a36",   # the task shape the replacement follows
+    "rasa.engine.runner.dask.DaskGraphRunner._add_inputs_to_graph": "d04a0ca2df6241c1",
+    "sanic.server.runners.serve": "1588e933e436c5c3",
+    "sanic.server.runners.serve_single": "ee0bc204209c395a",  # calls serve() by module global: share_port() relies on it
 }
 
 _applied: Dict[str, Callable[..., Any]] = {}  # qualified name → the original function
@@ -127,7 +133,7 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
             _event_classes[cls.type_name] = cls
     if type_name in _event_classes:
         return _event_classes[type_name]
-    return _applied["Event.resolve_by_type"](type_name, default)
+    return _applied["rasa.shared.core.events.Event.resolve_by_type"](type_name, default)
 
 
 # -- 2. a bounded wait for the action server, and 3. an apology instead of silence ------------
@@ -178,7 +184,7 @@ def _failed(name: str, reason: str) -> ActionServerUnavailable:
 async def _remote_action_run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
     from rasa.core.actions.action import ActionExecutionRejection
 
-    original = _applied["RemoteAction.run"]
+    original = _applied["rasa.core.actions.action.RemoteAction.run"]
     if not _breaker.allows():
         raise _failed(self.name(), "the action server timed out a moment ago") from None
     try:
@@ -197,7 +203,7 @@ async def _run_prediction_loop(self: Any, output_channel: Any, tracker: Any) -> 
 
     token = _turn_failures.set([])
     try:
-        await _applied["MessageProcessor._run_prediction_loop"](self, output_channel, tracker)
+        await _applied["rasa.core.processor.MessageProcessor._run_prediction_loop"](self, output_channel, tracker)
         failures = _turn_failures.get()
     finally:
         _turn_failures.reset(token)
@@ -219,18 +225,90 @@ def _regex_message_handler_process(self: Any, messages: List[Any], domain: Any =
     return messages
 
 
+# -- 4b. the model's graph run in a fixed order, without dask --------------------------------
+# rasa 3.6.21 runs the NLU graph once and the policy graph two or three times per message
+# through ``dask.get``, first cutting the graph down to the nodes the targets need with a
+# recursive walk (no memo) and formatting a debug message of all the inputs.  That scheduling
+# came to a fifth of the time the nodes themselves took.  Here the order of the needed nodes
+# is worked out once per set of targets (dependencies first, as dask does) and the nodes are
+# called in it, each with its inputs in the order Rasa's dask task lists them; results are
+# returned in Rasa's shape, and a RuntimeError becomes Rasa's GraphRunError.  Safe: dask's
+# synchronous scheduler also runs each node once, after its dependencies; the two runners give
+# the same predictions on the trained model (tests/test_model_graph.py).
+
+def _graph_plan(schema: Any, targets: tuple) -> List[tuple]:
+    order: List[tuple] = []
+    seen: set = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name not in schema.nodes:
+            return
+        seen.add(name)
+        needs = tuple(schema.nodes[name].needs.values())
+        for dependency in needs:
+            visit(dependency)
+        order.append((name, needs))
+
+    for target in targets:
+        visit(target)
+    return order
+
+
+def _graph_runner_run(self: Any, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None) -> Dict[str, Any]:
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = tuple(targets if targets else self._graph_schema.target_names)
+    plans = self.__dict__.setdefault("_assistant_plans", {})
+    plan = plans.get(run_targets)
+    if plan is None:
+        plan = plans[run_targets] = _graph_plan(self._graph_schema, run_targets)
+    values: Dict[str, Any] = {name: (name, value) for name, value in (inputs or {}).items()}
+    try:
+        for name, needs in plan:
+            values[name] = self._instantiated_nodes[name](*[values.get(n, n) for n in needs])
+    except RuntimeError as e:
+        raise GraphRunError("Error running runner.") from e
+    return dict(values[t] for t in run_targets)
+
+
+# -- 5. one port shared by several server processes ---------------------------------------------
+# With SANIC_WORKERS > 1, Sanic 21.12 (Rasa's pin) forks workers that accept on one inherited
+# socket; the first to wake takes every connection waiting (uvloop accepts until the queue is
+# empty), so 20 clients that connect together all land on one worker: measured 20 : 1, the other
+# core idle.  ``assistant.rasa_server`` instead starts each worker as a single-worker Rasa server
+# whose listening socket is opened with SO_REUSEPORT: the kernel spreads connections across them.
+# Only for those workers (a lone server keeps the plain socket, so a second server started on a
+# taken port by mistake still fails with "address in use" instead of silently sharing it).
+
+def _serve_on_shared_port(*args: Any, **kwargs: Any) -> Any:
+    if kwargs.get("sock") is None and not kwargs.get("unix"):
+        kwargs["reuse_port"] = True
+    return _applied["sanic.server.runners.serve"](*args, **kwargs)
+
+
+def share_port() -> None:
+    """Make this process's Sanic server bind its port with SO_REUSEPORT (for assistant.rasa_server's workers)."""
+    import sanic.server.runners as runners
+
+    if "sanic.server.runners.serve" not in _applied:
+        _applied["sanic.server.runners.serve"] = runners.serve
+        runners.serve = _serve_on_shared_port
+
+
 def _targets() -> Dict[str, Any]:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.core.events import Event
 
     return {
-        "RemoteAction._validate_action_result": (RemoteAction, "_validate_action_result", _validate_action_result),
-        "RemoteAction.run": (RemoteAction, "run", _remote_action_run),
-        "MessageProcessor._run_prediction_loop": (MessageProcessor, "_run_prediction_loop", _run_prediction_loop),
-        "RegexMessageHandler.process": (RegexMessageHandler, "process", _regex_message_handler_process),
-        "Event.resolve_by_type": (Event, "resolve_by_type", staticmethod(_resolve_by_type)),
+        "rasa.core.actions.action.RemoteAction._validate_action_result": (RemoteAction, "_validate_action_result", _validate_action_result),
+        "rasa.core.actions.action.RemoteAction.run": (RemoteAction, "run", _remote_action_run),
+        "rasa.core.processor.MessageProcessor._run_prediction_loop": (MessageProcessor, "_run_prediction_loop", _run_prediction_loop),
+        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": (RegexMessageHandler, "process", _regex_message_handler_process),
+        "rasa.shared.core.events.Event.resolve_by_type": (Event, "resolve_by_type", staticmethod(_resolve_by_type)),
+        "rasa.engine.runner.dask.DaskGraphRunner.run": (DaskGraphRunner, "run", _graph_runner_run),
     }
 
 
@@ -247,6 +325,18 @@ def apply() -> None:
 
 
 def original(name: str) -> Callable[..., Any]:
-    """The Rasa function a patch replaced (for the tests)."""
-    owner, attribute, _ = _targets()[name]
-    return _applied.get(name) or getattr(owner, attribute)
+    """The Rasa (or Sanic) function, by dotted path, that a patch replaced or relies on (for the tests)."""
+    if name in _applied:
+        return _applied[name]
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            obj = inspect.getattr_static(obj, attribute) if isinstance(obj, type) else getattr(obj, attribute)
+        return obj.__func__ if isinstance(obj, staticmethod) else obj
+    raise KeyError(name)

@@ -36,9 +36,9 @@ def test_each_replaced_function_is_still_the_one_the_patch_was_written_for(name)
 def test_apply_is_idempotent_and_keeps_the_originals():
     from rasa.core.actions.action import RemoteAction
 
-    before = rasa_patches.original("RemoteAction.run")
+    before = rasa_patches.original("rasa.core.actions.action.RemoteAction.run")
     rasa_patches.apply()
-    assert rasa_patches.original("RemoteAction.run") is before
+    assert rasa_patches.original("rasa.core.actions.action.RemoteAction.run") is before
     assert RemoteAction.run is not before
 
 
@@ -117,7 +117,7 @@ def test_every_event_name_resolves_to_the_class_rasa_finds():
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
 
-    original = rasa_patches.original("Event.resolve_by_type")
+    original = rasa_patches.original("rasa.shared.core.events.Event.resolve_by_type")
     for cls in all_subclasses(Event):
         assert Event.resolve_by_type(cls.type_name) is original(cls.type_name)
     assert Event.resolve_by_type("topic") is None
