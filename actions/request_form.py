@@ -6,6 +6,7 @@ normalised values; the verification digits are never kept in a slot.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from functools import lru_cache
@@ -79,13 +80,25 @@ def _choose(policy, mention: Optional[str], dispatcher: CollectingDispatcher) ->
     return events
 
 
-class ActionStartServiceRequest(Action):
+class DeskAction:
+    """An action whose work reads or writes the request store: done in a thread, so the action
+    server's event loop goes on serving other conversations while the database answers.
+    A mixin (listed before Action), so rasa-sdk does not take it for an action of its own."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        return await asyncio.to_thread(self.handle, dispatcher, tracker, domain)
+
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        raise NotImplementedError
+
+
+class ActionStartServiceRequest(DeskAction, Action):
     """A new request: a fresh draft key, and the service the message names checked against the bound policy."""
 
     def name(self) -> Text:
         return "action_start_service_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events = _reset() + [SlotSet("sr_draft", uuid.uuid4().hex)]
         mention = _service_mention(tracker) or tracker.get_slot("service")
         policy = _policy(tracker)
@@ -103,6 +116,9 @@ class ValidateServiceRequestForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: Dict[Text, Any]) -> List[Text]:
+        return await asyncio.to_thread(self._required, tracker)
+
+    def _required(self, tracker: Tracker) -> List[Text]:
         if tracker.get_slot("sr_outcome"):
             return []
         policy = _policy(tracker)
@@ -127,6 +143,9 @@ class ValidateServiceRequestForm(FormValidationAction):
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: Dict[Text, Any]) -> List[EventType]:
+        return await asyncio.to_thread(self._validate, dispatcher, tracker)
+
+    def _validate(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         out: Dict[str, Any] = {}
         for slot, value in tracker.slots_to_validate().items():
             if slot in FORM_SLOTS and value is not None:
@@ -203,7 +222,7 @@ class ValidateServiceRequestForm(FormValidationAction):
         return {"sr_confirmed": "yes", "sr_outcome": "submitted"}
 
 
-class _AskAction(Action):
+class _AskAction(DeskAction, Action):
     """``action_ask_<slot>``: the desk's question for the slot (one class per slot, made below)."""
 
     slot = ""
@@ -211,7 +230,7 @@ class _AskAction(Action):
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(text=self.question(tracker), json_message={"request": {"ask": self.slot}})
         return []
 
@@ -260,7 +279,7 @@ class ActionRepeatConfirmation(Action):
         return "action_repeat_confirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        view = desk().submission(tracker.get_slot("sr_draft") or "")
+        view = await asyncio.to_thread(desk().submission, tracker.get_slot("sr_draft") or "")
         if view is None or not parsing.parse_yes_no(_text(tracker)):
             from actions.actions import ActionAnswer  # not a confirmation: answered like any other turn
             return await ActionAnswer().run(dispatcher, tracker, domain)
@@ -269,11 +288,11 @@ class ActionRepeatConfirmation(Action):
         return []
 
 
-class ActionListRequests(Action):
+class ActionListRequests(DeskAction, Action):
     def name(self) -> Text:
         return "action_list_requests"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         views = desk().requests_of(_channel(tracker), tracker.sender_id)
         if not views:
             dispatcher.utter_message(text="您还没有提交过服务申请。需要时可以说“我要申请住院陪护”这样的话。",
@@ -288,21 +307,21 @@ class ActionListRequests(Action):
         return []
 
 
-class ActionCancelRequest(Action):
+class ActionCancelRequest(DeskAction, Action):
     def name(self) -> Text:
         return "action_cancel_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         verdict = desk().cancel(_channel(tracker), tracker.sender_id, parsing.find_reference(_text(tracker)))
         dispatcher.utter_message(text=verdict.message, json_message={"request": {"cancel": verdict.code, **verdict.data}})
         return []
 
 
-class ActionSwitchPolicy(Action):
+class ActionSwitchPolicy(DeskAction, Action):
     def name(self) -> Text:
         return "action_switch_policy"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         number = desk().unbind(_channel(tracker), tracker.sender_id)
         text = (f"已解除保单 {number} 的绑定。下次申请服务时，请输入要使用的保单号。" if number
                 else "当前没有绑定保单。申请服务时我会请您输入保单号。")

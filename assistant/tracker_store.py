@@ -52,6 +52,8 @@ DEFAULT_CACHE_SIZE = 10_000
 _PERSISTED = "_assistant_persisted"   # attribute on a tracker: (number of its events already in the table, id of the last)
 _RESETS = {SessionStarted.type_name, Restarted.type_name}
 T = TypeVar("T")
+# the range queries' index, declared once on Rasa's table (Rasa indexes sender_id alone)
+_SENDER_ID_INDEX = sa.Index("ix_events_sender_id_id", SQLTrackerStore.SQLEvent.sender_id, SQLTrackerStore.SQLEvent.id)
 
 
 class ConversationStore(SQLTrackerStore):
@@ -61,9 +63,9 @@ class ConversationStore(SQLTrackerStore):
                  event_broker: Optional[EventBroker] = None, cache_size: Optional[int] = None, **kwargs: Any) -> None:
         url = url or (host if host and "://" in host else None) or Settings.from_env().conversations_db_url
         self.engine = make_engine(url, **create_engine_kwargs(url))
-        self.Base.metadata.create_all(self.engine)
+        self.Base.metadata.create_all(self.engine)  # a new table gets both indexes
         try:
-            sa.Index("ix_events_sender_id_id", self.SQLEvent.sender_id, self.SQLEvent.id).create(self.engine, checkfirst=True)
+            _SENDER_ID_INDEX.create(self.engine, checkfirst=True)  # a table Rasa made earlier gets the second
         except sa.exc.SQLAlchemyError:  # created at the same moment by another worker
             pass
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)

@@ -65,3 +65,13 @@ def requests_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('requests') / 'requests.sqlite3'}"
     os.environ[DB_URL_ENV] = url
     return url
+
+
+@pytest.fixture(scope="session")
+def desk(assistant, requests_url):
+    """The request desk on the session assistant's request store, with the demo policies loaded."""
+    from service_requests.desk import ServiceDesk
+
+    d = ServiceDesk(KnowledgeBase.open(), requests_url)
+    d.load_demo_policies()
+    return d

@@ -10,17 +10,9 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from knowledge.api import KnowledgeBase
 from service_requests.desk import ServiceDesk
 
 _ids = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def desk(assistant, requests_url) -> ServiceDesk:
-    d = ServiceDesk(KnowledgeBase.open(), requests_url)
-    d.load_demo_policies()
-    return d
 
 
 class Customer:

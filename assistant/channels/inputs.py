@@ -72,7 +72,7 @@ def parse_rest_body(raw: Optional[bytes]) -> Inbound:
         raise BadRequest("invalid_json", "the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         raise BadRequest("invalid_json", "the body is not valid JSON")
     if not isinstance(body, dict):
         raise BadRequest("invalid_json", "the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
