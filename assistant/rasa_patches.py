@@ -302,23 +302,39 @@ def _targets() -> Dict[str, Any]:
     from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.core.events import Event
 
-    return {
-        "rasa.core.actions.action.RemoteAction._validate_action_result": (RemoteAction, "_validate_action_result", _validate_action_result),
-        "rasa.core.actions.action.RemoteAction.run": (RemoteAction, "run", _remote_action_run),
-        "rasa.core.processor.MessageProcessor._run_prediction_loop": (MessageProcessor, "_run_prediction_loop", _run_prediction_loop),
-        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": (RegexMessageHandler, "process", _regex_message_handler_process),
-        "rasa.shared.core.events.Event.resolve_by_type": (Event, "resolve_by_type", staticmethod(_resolve_by_type)),
-        "rasa.engine.runner.dask.DaskGraphRunner.run": (DaskGraphRunner, "run", _graph_runner_run),
+    return {  # dotted path → (owner, attribute, replacement, the patch's short name)
+        "rasa.core.actions.action.RemoteAction._validate_action_result":
+            (RemoteAction, "_validate_action_result", _validate_action_result, "validator"),
+        "rasa.core.actions.action.RemoteAction.run": (RemoteAction, "run", _remote_action_run, "action_timeout"),
+        "rasa.core.processor.MessageProcessor._run_prediction_loop":
+            (MessageProcessor, "_run_prediction_loop", _run_prediction_loop, "action_timeout"),
+        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process":
+            (RegexMessageHandler, "process", _regex_message_handler_process, "intent_shortcut"),
+        "rasa.shared.core.events.Event.resolve_by_type":
+            (Event, "resolve_by_type", staticmethod(_resolve_by_type), "event_classes"),
+        "rasa.engine.runner.dask.DaskGraphRunner.run": (DaskGraphRunner, "run", _graph_runner_run, "graph_runner"),
     }
 
 
-def apply() -> None:
-    """Apply every patch (idempotent); refuse to run on a Rasa other than the pinned one."""
+NAMES = ("validator", "event_classes", "action_timeout", "intent_shortcut", "graph_runner")
+
+
+def apply(skip: Optional[List[str]] = None) -> None:
+    """Apply every patch (idempotent); refuse to run on a Rasa other than the pinned one.
+
+    ``skip`` (default: $RASA_PATCHES_SKIP, comma-separated short names) leaves patches out, for
+    the benchmark that measures each one's effect; nothing else sets it.
+    """
     if rasa.__version__ != PINNED_RASA:
         raise RuntimeError(f"assistant.rasa_patches is written for rasa {PINNED_RASA}, found {rasa.__version__}: "
                            "re-check every patch against the new version (tests/test_rasa_patches.py)")
-    for name, (owner, attribute, replacement) in _targets().items():
-        if name in _applied:
+    if skip is None:
+        skip = [x for x in os.environ.get("RASA_PATCHES_SKIP", "").split(",") if x]
+    unknown = set(skip) - set(NAMES)
+    if unknown:
+        raise ValueError(f"RASA_PATCHES_SKIP names no patch: {sorted(unknown)} (known: {', '.join(NAMES)})")
+    for name, (owner, attribute, replacement, short) in _targets().items():
+        if name in _applied or short in skip:
             continue
         _applied[name] = getattr(owner, attribute)  # a staticmethod comes out as its plain function
         setattr(owner, attribute, replacement)

@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -61,6 +62,7 @@ class Assistant:
         self.port = port or free_port()
         self.action_port = free_port()
         self.health_port = free_port()
+        self._own_dir = work_dir is None  # a folder made here is removed on stop
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="assistant-"))
         self.api_token = secrets.token_urlsafe(16)
         self.env = {**(env or {})}
@@ -151,7 +153,8 @@ class Assistant:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        self.proc = None
+        if self._own_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
     def __enter__(self) -> "Assistant":
         return self.start()

@@ -11,7 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from knowledge.config import ROOT
 
@@ -22,24 +22,14 @@ DEFAULT_CONVERSATIONS_DB = VAR_DIR / "conversations.sqlite3"
 TOKEN_FILE = RUN_DIR / "rasa-api-token"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _number(env: Mapping[str, str], name: str, default: float, cast: Callable[[str], float] = int) -> Any:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        return cast(raw)
     except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a whole number")
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a number")
+        raise SystemExit(f"{name}={raw!r} is not a {'whole ' if cast is int else ''}number")
 
 
 @dataclass
@@ -67,18 +57,18 @@ class Settings:
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
         env = os.environ if env is None else env
         s = cls(
-            rasa_port=_int(env, "RASA_PORT", 5005),
-            actions_port=_int(env, "ACTIONS_PORT", 5055),
-            health_port=_int(env, "HEALTH_PORT", 5099),
+            rasa_port=_number(env, "RASA_PORT", 5005),
+            actions_port=_number(env, "ACTIONS_PORT", 5055),
+            health_port=_number(env, "HEALTH_PORT", 5099),
             interface=env.get("RASA_INTERFACE") or "127.0.0.1",
             conversations_db_url=env.get("CONVERSATIONS_DB_URL") or f"sqlite:///{DEFAULT_CONVERSATIONS_DB}",
             redis_url=env.get("REDIS_URL") or None,
-            sanic_workers=max(1, _int(env, "SANIC_WORKERS", 1)),
-            action_workers=max(1, _int(env, "ACTION_SERVER_SANIC_WORKERS", 1)),
+            sanic_workers=max(1, _number(env, "SANIC_WORKERS", 1)),
+            action_workers=max(1, _number(env, "ACTION_SERVER_SANIC_WORKERS", 1)),
             api_token=env.get("RASA_API_TOKEN") or "",
-            action_timeout=_float(env, "ACTION_TIMEOUT_SECONDS", 2.5),
-            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
-            max_concurrent_turns=_int(env, "MAX_CONCURRENT_TURNS", 8),
+            action_timeout=_number(env, "ACTION_TIMEOUT_SECONDS", 2.5, float),
+            max_message_chars=_number(env, "MAX_MESSAGE_CHARS", 1000),
+            max_concurrent_turns=_number(env, "MAX_CONCURRENT_TURNS", 8),
             log_dir=Path(env.get("LOG_DIR") or LOG_DIR),
             run_dir=Path(env.get("RUN_DIR") or RUN_DIR),
             stock=env.get("ASSISTANT_STOCK", "") == "1",

@@ -79,6 +79,7 @@ class Part:
     failing_since: Optional[float] = None
     last_exit: Optional[str] = None
     backoff: float = MIN_BACKOFF
+    workers: List[int] = field(default_factory=list)
 
     def status(self) -> Dict[str, object]:
         pid = self.proc.pid if self.proc and self.proc.returncode is None else None
@@ -138,7 +139,7 @@ class Supervisor:
                                                          start_new_session=True, cwd=str(Path(__file__).resolve().parent.parent))
         log.close()
         part.started_at = time.monotonic()
-        part.up, part.failing_since = False, None
+        part.up, part.failing_since, part.workers = False, None, []
 
     async def _keep(self, part: Part) -> None:
         while not self.stopping.is_set():
@@ -169,6 +170,7 @@ class Supervisor:
                     continue
                 ok = await self._answers(session, part.probe_url)
                 now = time.monotonic()
+                self._note_workers(part)
                 if ok:
                     if not part.up:
                         part.up, part.up_since = True, now
@@ -192,6 +194,18 @@ class Supervisor:
                 await asyncio.wait_for(self.stopping.wait(), timeout=PROBE_EVERY)
             except asyncio.TimeoutError:
                 pass
+
+    def _note_workers(self, part: Part) -> None:
+        """Say when a worker of a part (the Rasa server's, restarted by assistant.rasa_server) was replaced."""
+        if part.proc is None or part.name != "rasa":
+            return
+        now = child_pids(part.proc.pid)
+        gone = [p for p in part.workers if p not in now]
+        if gone and part.workers:
+            new = [p for p in now if p not in part.workers]
+            self.say(f"{part.label}的 worker（pid {', '.join(map(str, gone))}）已退出"
+                     f"{'，由 pid ' + ', '.join(map(str, new)) + ' 接替' if new else '，正在重启'}。日志: {part.log_path}")
+        part.workers = now
 
     @staticmethod
     async def _answers(session: aiohttp.ClientSession, url: str) -> bool:
