@@ -95,7 +95,7 @@ class RedisTicketLockStore(_QuickPolling, RedisLockStore):
         try:
             return self._change(conversation_id, issue)
         except Exception as e:  # noqa: BLE001 - as Rasa's: the caller sees a LockError
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
     def update_lock(self, conversation_id: Text) -> None:
         def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:

@@ -29,7 +29,7 @@ def _number(env: Mapping[str, str], name: str, default: float, cast: Callable[[s
     try:
         return cast(raw)
     except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a {'whole ' if cast is int else ''}number")
+        raise SystemExit(f"{name}={raw!r} is not a {'whole ' if cast is int else ''}number") from None
 
 
 @dataclass

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import logging
 import os
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple, TypeVar
@@ -46,7 +45,6 @@ from assistant.history import MAX_TURNS, compact, user_turns
 from assistant.settings import Settings
 from storage.engines import make_engine
 
-logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 10_000
 _PERSISTED = "_assistant_persisted"   # attribute on a tracker: (number of its events already in the table, id of the last)

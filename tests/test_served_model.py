@@ -79,7 +79,7 @@ def test_the_graph_runner_gives_dasks_nlu_results(agent):
     tracker = DialogueStateTracker("t", [])
     for text in itertools.islice(texts, 0, None, 5):
         ours = agent.processor._parse_message_with_graph(UserMessage(text), tracker)
-        theirs = _with_dask(lambda: agent.processor._parse_message_with_graph(UserMessage(text), tracker))
+        theirs = _with_dask(lambda text=text: agent.processor._parse_message_with_graph(UserMessage(text), tracker))
         assert ours["intent"] == theirs["intent"] and ours["entities"] == theirs["entities"], text
         assert ours["intent_ranking"] == theirs["intent_ranking"], text
 
@@ -98,7 +98,7 @@ def _steps(tracker):
 def test_the_graph_runner_gives_dasks_predictions(agent, trackers):
     for tracker in trackers[:3]:
         for step in _steps(tracker):
-            assert _prediction(agent, step) == _with_dask(lambda: _prediction(agent, step))
+            assert _prediction(agent, step) == _with_dask(lambda step=step: _prediction(agent, step))
 
 
 def test_a_compacted_history_gets_the_same_predictions_as_the_whole(agent, trackers):

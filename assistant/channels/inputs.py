@@ -73,7 +73,7 @@ def parse_rest_body(raw: Optional[bytes]) -> Inbound:
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
-        raise BadRequest("invalid_json", "the body is not valid JSON")
+        raise BadRequest("invalid_json", "the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("invalid_json", "the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
     if "sender" not in body:
