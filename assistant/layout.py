@@ -7,8 +7,10 @@ repository's credentials.yml.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -30,11 +32,35 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
     return out
 
 
-def credentials(settings: Settings) -> Dict[str, Any]:
-    """The channels of credentials.yml (Rasa's own REST channel for the stock layout)."""
+_VARIABLE = re.compile(r"\$\{(\w+)(:-([^}]*))?\}")   # ${VAR} (required) or ${VAR:-default}
+
+
+def credentials(settings: Settings, env: Optional[Mapping[str, str]] = None) -> Tuple[Dict[str, Any], List[str]]:
+    """The channels of credentials.yml with ${VAR} / ${VAR:-default} filled from the environment, and what was left out.
+
+    A channel with a required variable unset is left out (and said), rather than started half
+    configured.  The stock layout has Rasa's own REST channel only.
+    """
     if settings.stock:
-        return {"rest": None}
-    return yaml.safe_load(CREDENTIALS.read_text("utf-8")) or {}
+        return {"rest": None}, []
+    env = os.environ if env is None else env
+    channels: Dict[str, Any] = {}
+    off: List[str] = []
+    for name, options in (yaml.safe_load(CREDENTIALS.read_text("utf-8")) or {}).items():
+        missing: List[str] = []
+
+        def fill(value: Any) -> Any:
+            if not isinstance(value, str):
+                return value
+            missing.extend(m.group(1) for m in _VARIABLE.finditer(value) if m.group(2) is None and not env.get(m.group(1)))
+            return _VARIABLE.sub(lambda m: env.get(m.group(1)) or (m.group(3) or ""), value)
+
+        filled = {k: fill(v) for k, v in (options or {}).items()}
+        if missing:
+            off.append(f"{name.rsplit('.', 1)[-1]} 未启用（未设置 {', '.join(missing)}）")
+        else:
+            channels[name] = filled or None
+    return channels, off
 
 
 def write(settings: Settings) -> Tuple[Path, Path]:
@@ -43,5 +69,5 @@ def write(settings: Settings) -> Tuple[Path, Path]:
     ep = settings.run_dir / f"endpoints-{settings.rasa_port}.yml"
     cr = settings.run_dir / f"credentials-{settings.rasa_port}.yml"
     ep.write_text(yaml.safe_dump(endpoints(settings), allow_unicode=True, sort_keys=False), "utf-8")
-    cr.write_text(yaml.safe_dump(credentials(settings), allow_unicode=True, sort_keys=False), "utf-8")
+    cr.write_text(yaml.safe_dump(credentials(settings)[0], allow_unicode=True, sort_keys=False), "utf-8")
     return ep, cr

@@ -129,6 +129,15 @@ class Supervisor:
         locks = f"Redis 锁（{repr(make_url(s.redis_url))}）" if s.redis_url else "进程内锁"
         return (f"会话存储: {store}；{locks}；Rasa worker: {s.sanic_workers}；动作服务器 worker: {s.action_workers}")
 
+    def channel_urls(self) -> List[tuple]:
+        """(label, URL) of the channels other than REST that this run serves."""
+        channels = layout.credentials(self.settings)[0]
+        wechat = channels.get("assistant.channels.wechat.WeChatChannel")
+        if not wechat:
+            return []
+        mode = "安全模式" if wechat.get("aes_key") and wechat.get("app_id") else "明文模式"
+        return [(f"微信公众号（{mode}）", f"http://localhost:{self.settings.rasa_port}/webhooks/wechat/webhook")]
+
     # -- children ------------------------------------------------------------------------
     async def _start(self, part: Part) -> None:
         env = {**os.environ, **self.settings.child_env(), **part.env}
@@ -187,7 +196,8 @@ class Supervisor:
                         part.failing_since = None
             if not self.ready.is_set() and all(p.up for p in self.parts):
                 self.ready.set()
-                self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}\n"
+                channels = "".join(f"\n           {label}: {url}" for label, url in self.channel_urls())
+                self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}\n"
                          f"           健康检查: {self.settings.health_url}\n           {self.layout_line()}\n"
                          "           另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。")
             try:
@@ -253,6 +263,8 @@ class Supervisor:
             loop.add_signal_handler(sig, self.stopping.set)
         for warning in self.settings.warnings:
             self.say(f"注意: {warning}")
+        for note in layout.credentials(self.settings)[1]:
+            self.say(f"通道: {note}")
         self.say(f"启动中 … 模型 {self.model.name}；{self.layout_line()}")
         runner = await self._serve_health()
         async with aiohttp.ClientSession() as session:

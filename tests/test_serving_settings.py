@@ -13,7 +13,9 @@ def test_the_defaults_need_nothing_installed():
     assert ep["tracker_store"]["type"] == "assistant.tracker_store.ConversationStore"
     assert ep["lock_store"]["type"] == "assistant.lock_store.InMemoryTicketLockStore"
     assert ep["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
-    assert "assistant.channels.rest.RestChannel" in layout.credentials(s) and "rest" not in layout.credentials(s)
+    channels, off = layout.credentials(s, env={})
+    assert "assistant.channels.rest.RestChannel" in channels and "rest" not in channels
+    assert "assistant.channels.wechat.WeChatChannel" not in channels and "WECHAT_TOKEN" in off[0]
 
 
 def test_several_workers_without_redis_are_refused_and_said():
@@ -36,7 +38,14 @@ def test_the_production_layout_is_one_set_of_variables():
 def test_the_stock_layout_is_rasa_as_shipped():
     s = Settings.from_env({"ASSISTANT_STOCK": "1"})
     assert layout.endpoints(s) == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}}
-    assert layout.credentials(s) == {"rest": None}
+    assert layout.credentials(s) == ({"rest": None}, [])
+
+
+def test_the_wechat_channel_is_configured_from_the_environment():
+    channels, off = layout.credentials(Settings.from_env({}), env={"WECHAT_TOKEN": "t0k", "WECHAT_APP_ID": "wx1"})
+    assert off == []
+    assert channels["assistant.channels.wechat.WeChatChannel"] == {
+        "token": "t0k", "aes_key": "", "app_id": "wx1", "app_secret": "", "api_base": "https://api.weixin.qq.com/cgi-bin/"}
 
 
 def test_the_api_token_file_is_private(tmp_path):
