@@ -24,10 +24,13 @@ def text_of(messages: List[dict]) -> str:
     return "\n".join(m["text"] for m in messages if m.get("text"))
 
 
+WECHAT_TOKEN = "scale-test-token"
+
+
 @pytest.fixture(scope="module")
 def shared():
     with temporary_postgres_database("conversations_test") as url:
-        yield {"CONVERSATIONS_DB_URL": url, "REDIS_URL": redis_url()}
+        yield {"CONVERSATIONS_DB_URL": url, "REDIS_URL": redis_url(), "WECHAT_TOKEN": WECHAT_TOKEN}
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +126,26 @@ def test_the_conversations_are_in_rasas_table_on_postgresql(two_workers, shared)
     engine.dispose()
     assert {"ix_events_sender_id", "ix_events_sender_id_id"} <= indexes
     assert [json.loads(d)["text"] for t, d in rows if t == "user"][:2] == ["我要申请7天住院陪护", "PA2025000501"]
+
+
+def test_wechats_retries_sent_to_different_servers_run_once(two_workers, second_server):
+    """WeChat may deliver a retry to any worker of any server: the answer is claimed in Redis, the turn runs once."""
+    from assistant.channels.wechat_standin import WeChatSender
+
+    senders = [WeChatSender(f"{s.base}/webhooks/wechat/webhook", WECHAT_TOKEN) for s in (two_workers, second_server)]
+    user = "oScaleRetry0123456789abcdef"
+    xml = senders[0].text(user, "平安的住院陪护在毫州能用吗", senders[0].msgid())
+    answers: List[str] = []
+
+    def deliver(i: int) -> None:
+        status, _, reply = senders[i % 2].post(xml)
+        answers.append(reply["Content"] if status == 200 and reply else f"HTTP {status}")
+
+    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 4 and len(set(answers)) == 1 and "亳州" in answers[0]
+    users = [e for e in two_workers.tracker(user)["events"] if e["event"] == "user"]
+    assert len(users) == 1
