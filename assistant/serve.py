@@ -62,6 +62,7 @@ class Assistant:
         self.port = port or free_port()
         self.action_port = free_port()
         self.health_port = free_port()
+        self.console_port = free_port()
         self._own_dir = work_dir is None  # a folder made here is removed on stop
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="assistant-"))
         self.api_token = secrets.token_urlsafe(16)
@@ -78,6 +79,10 @@ class Assistant:
         return f"http://localhost:{self.port}"
 
     @property
+    def console(self) -> str:
+        return f"http://localhost:{self.console_port}"
+
+    @property
     def log_dir(self) -> Path:
         return self.work_dir / "log"
 
@@ -91,7 +96,8 @@ class Assistant:
         self.model = self.model or ensure_model(quiet=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_PORT": str(self.port), "ACTIONS_PORT": str(self.action_port),
-               "HEALTH_PORT": str(self.health_port), "RASA_API_TOKEN": self.api_token,
+               "HEALTH_PORT": str(self.health_port), "RASA_API_TOKEN": self.api_token, "CONSOLE_PORT": str(self.console_port),
+               "CONSOLE_DB_URL": f"sqlite:///{self.work_dir / 'console.sqlite3'}",
                "LOG_DIR": str(self.log_dir), "RUN_DIR": str(self.work_dir / "run"),
                "CONVERSATIONS_DB_URL": f"sqlite:///{self.work_dir / 'conversations.sqlite3'}", **self.env}
         started = time.perf_counter()

@@ -39,6 +39,7 @@ class Settings:
     rasa_port: int = 5005
     actions_port: int = 5055
     health_port: int = 5099
+    console_port: int = 5080
     interface: str = "127.0.0.1"
     conversations_db_url: str = f"sqlite:///{DEFAULT_CONVERSATIONS_DB}"
     redis_url: Optional[str] = None
@@ -60,6 +61,7 @@ class Settings:
             rasa_port=_number(env, "RASA_PORT", 5005),
             actions_port=_number(env, "ACTIONS_PORT", 5055),
             health_port=_number(env, "HEALTH_PORT", 5099),
+            console_port=_number(env, "CONSOLE_PORT", 5080),
             interface=env.get("RASA_INTERFACE") or "127.0.0.1",
             conversations_db_url=env.get("CONVERSATIONS_DB_URL") or f"sqlite:///{DEFAULT_CONVERSATIONS_DB}",
             redis_url=env.get("REDIS_URL") or None,
@@ -109,6 +111,10 @@ class Settings:
     @property
     def rest_url(self) -> str:
         return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://localhost:{self.console_port}/"
 
     @property
     def health_url(self) -> str:

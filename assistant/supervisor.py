@@ -115,7 +115,12 @@ class Supervisor:
             rasa_cmd += ["--auth-token", s.api_token]
         rasa = Part("rasa", "Rasa 服务器", rasa_cmd, f"http://127.0.0.1:{s.rasa_port}/webhooks/rest/",
                     s.log_dir / f"rasa-{s.rasa_port}.log", 60.0)
-        return [actions, rasa]
+        if s.stock:
+            return [actions, rasa]
+        console = Part("console", "健康管家工作台", [py, "-m", "console", "serve", "--port", str(s.console_port)],
+                       f"http://127.0.0.1:{s.console_port}/healthz", s.log_dir / f"console-{s.console_port}.log", 20.0,
+                       env={"RASA_API_TOKEN": s.api_token, "RASA_PORT": str(s.rasa_port)})
+        return [actions, rasa, console]
 
     # -- output --------------------------------------------------------------------------
     def say(self, line: str) -> None:
@@ -197,7 +202,8 @@ class Supervisor:
             if not self.ready.is_set() and all(p.up for p in self.parts):
                 self.ready.set()
                 channels = "".join(f"\n           {label}: {url}" for label, url in self.channel_urls())
-                self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}\n"
+                console = "" if self.settings.stock else f"\n           健康管家工作台: {self.settings.console_url}"
+                self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}{console}\n"
                          f"           健康检查: {self.settings.health_url}\n           {self.layout_line()}\n"
                          "           另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。")
             try:

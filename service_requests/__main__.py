@@ -6,7 +6,7 @@ import json
 import sys
 from typing import List, Optional
 
-from service_requests.desk import ServiceDesk
+from service_requests.desk import STATUS_CN, ServiceDesk
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     show.add_argument("reference")
     st = sub.add_parser("set-status", help="change a request's status (a butler's action), recorded in the audit trail")
     st.add_argument("reference")
-    st.add_argument("status")
+    st.add_argument("status", choices=sorted(STATUS_CN))
     st.add_argument("--actor", required=True)
     st.add_argument("--note")
     args = ap.parse_args(argv)
@@ -32,9 +32,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"no request {args.reference}", file=sys.stderr)
             return 1
         if args.cmd == "set-status":
-            view = desk.set_status(view.reference, args.status, f"butler:{args.actor}", args.note)
-        print(json.dumps({**view.__dict__, "created_at": str(view.created_at), "scheduled_at": str(view.scheduled_at)},
-                         ensure_ascii=False, indent=2))
+            try:
+                view = desk.set_status(view.reference, args.status, f"butler:{args.actor}", args.note)
+            except ValueError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+        print(json.dumps(view.__dict__, ensure_ascii=False, indent=2, default=str))
     elif args.cmd == "list":
         policy = desk.policy(args.policy)
         if policy is None:

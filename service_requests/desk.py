@@ -28,8 +28,13 @@ from service_requests.store import engine_for
 
 MAX_FAILED_BINDINGS = 5  # within LOCKOUT: then binding is refused for a while
 LOCKOUT = timedelta(minutes=30)
-SUBMITTED, CANCELLED = "submitted", "cancelled"
-STATUS_CN = {SUBMITTED: "已提交，待服务人员联系", CANCELLED: "已取消"}
+SUBMITTED, ARRANGED, DONE, CANCELLED, CANCELLED_USED = "submitted", "arranged", "done", "cancelled", "cancelled_used"
+STATUS_CN = {SUBMITTED: "已提交，待服务人员联系", ARRANGED: "已安排", DONE: "已完成", CANCELLED: "已取消",
+             CANCELLED_USED: "已取消（按手册视同已使用）"}
+OPEN = (SUBMITTED, ARRANGED)   # a customer can still cancel; counted as uses: every status but CANCELLED
+# what a butler may set from each status (a chat cancellation of an arranged request follows the manual: desk.cancel)
+NEXT_STATUSES = {SUBMITTED: (ARRANGED, DONE, CANCELLED), ARRANGED: (DONE, CANCELLED, CANCELLED_USED), DONE: (), CANCELLED: (),
+                 CANCELLED_USED: ()}
 
 # Form fields in the order they are asked.  Yes/no prerequisites come first: a "no" ends the
 # request before the customer has typed anything else.
@@ -66,6 +71,14 @@ class RequestView:
     product_id: str
     service_key: str
     history: List[Dict[str, Any]] = field(default_factory=list)
+    channel: str = ""
+    response_time: Optional[str] = None      # the manual's promise, quoted
+    due_at: Optional[datetime] = None        # when that promise falls due (rules.promise_deadline)
+    overdue: bool = False                    # still only submitted after it fell due
+
+    @property
+    def city(self) -> Optional[str]:
+        return self.details.get("place")
 
 
 @dataclass(frozen=True)
@@ -164,7 +177,7 @@ class ServiceDesk:
             else:
                 binding.policy_id, binding.bound_at = row.id, now
             product = self.kb.get_product(row.product_id)
-            return Verdict(True, "bound", f"已验证：{product.name}，保单号 {row.number}，被保险人 {row.insured_name[0]}**。",
+            return Verdict(True, "bound", f"已验证：{product.name}，保单号 {row.number}，被保险人 {p.mask_name(row.insured_name)}。",
                            data={"policy": row.number})
 
     def unbind(self, channel: str, sender: str) -> Optional[str]:
@@ -340,7 +353,7 @@ class ServiceDesk:
         return m.group(1).strip() if m else text
 
     def summary(self, policy: PolicyView, service: ServiceInfo, values: Dict[str, str]) -> str:
-        lines = [f"请确认申请信息：", f"· 服务：{service.product.name}·{service.name}", f"· 保单：{policy.number}（被保险人 {policy.insured_name[0]}**）"]
+        lines = [f"请确认申请信息：", f"· 服务：{service.product.name}·{service.name}", f"· 保单：{policy.number}（被保险人 {policy.masked_name}）"]
         for name in self.fields(policy, service):
             if name in values:
                 lines.append(f"· {FIELD_LABEL[name]}：{self.display(name, values[name])}")
@@ -420,12 +433,16 @@ class ServiceDesk:
     def _request_view(self, row: ServiceRequest) -> RequestView:
         service = self.service_of_key(row.product_id, row.service_key)
         history = [{"at": h.at.isoformat(sep=" "), "actor": h.actor, "from": h.from_status, "to": h.to_status, "note": h.note} for h in row.history]
+        due = rules.promise_deadline(rules.response_promise(service), row.created_at)
         return RequestView(row.reference, row.service_name, row.status, STATUS_CN.get(row.status, row.status), row.created_at,
-                           row.scheduled_at, dict(row.details or {}), self._next_step(service, row), row.product_id, row.service_key, history)
+                           row.scheduled_at, dict(row.details or {}), self._next_step(service, row), row.product_id, row.service_key, history,
+                           row.channel, row.response_time, due, bool(due and row.status == SUBMITTED and self.clock() > due))
 
     def _next_step(self, service: ServiceInfo, row: ServiceRequest) -> str:
-        if row.status == CANCELLED:
+        if row.status not in OPEN:
             return "无需操作。"
+        if row.status == ARRANGED:
+            return "服务已安排，请按约定时间使用。"
         return (f"等待服务人员联系：{row.response_time}" if row.response_time else "等待服务人员与您联系确认安排。")
 
     def submitted_text(self, view: RequestView, again: bool = False) -> str:
@@ -459,6 +476,17 @@ class ServiceDesk:
             q = select(ServiceRequest).options(*_EAGER).where(ServiceRequest.policy_id == policy.id).order_by(ServiceRequest.id.desc())
             return [self._request_view(r) for r in s.execute(q).scalars()]
 
+    def all_requests(self, status: Optional[str] = None, product_id: Optional[str] = None,
+                     limit: int = 500) -> List[RequestView]:
+        """Every request, newest first (the butlers' queue), optionally of one status or product."""
+        with self._session() as s:
+            q = select(ServiceRequest).options(*_EAGER).order_by(ServiceRequest.id.desc()).limit(limit)
+            if status:
+                q = q.where(ServiceRequest.status == status)
+            if product_id:
+                q = q.where(ServiceRequest.product_id == product_id)
+            return [self._request_view(r) for r in s.execute(q).scalars()]
+
     def request(self, reference: str) -> Optional[RequestView]:
         with self._session() as s:
             row = s.execute(select(ServiceRequest).where(ServiceRequest.reference == reference)).scalar_one_or_none()
@@ -467,7 +495,7 @@ class ServiceDesk:
     def cancel(self, channel: str, sender: str, reference: Optional[str]) -> Verdict:
         """Cancel one of the sender's requests if the service's cancellation rule allows it now."""
         mine = self.requests_of(channel, sender)
-        open_ = [r for r in mine if r.status == SUBMITTED]
+        open_ = [r for r in mine if r.status in OPEN]
         if reference is None:
             if len(open_) != 1:
                 listing = "、".join(f"{r.reference}（{r.service}）" for r in open_)
@@ -476,21 +504,42 @@ class ServiceDesk:
         target = next((r for r in mine if r.reference == reference), None)
         if target is None:
             return Verdict(False, "not_found", f"没有找到您名下编号为 {reference} 的申请，请核对编号（可说“我的申请进度”查看）。")
-        if target.status == CANCELLED:
+        if target.status in (CANCELLED, CANCELLED_USED):
             return Verdict(False, "already_cancelled", f"申请 {reference} 已经取消了。")
+        if target.status == DONE:
+            return Verdict(False, "done", f"申请 {reference} 的服务已经完成，无法取消。")
         service = self.service_of_key(target.product_id, target.service_key)
         verdict = rules.check_cancel(service, target.scheduled_at, self.clock())
         if not verdict.ok:
             return Verdict(False, verdict.code, f"申请 {reference} 无法取消：{verdict.message}", verdict.source)
+        counted = rules.used_if_cancelled_after_arrangement(service) if target.status == ARRANGED else None
+        if counted is not None:  # the manual: once arranged, a cancellation counts as the service used
+            self.set_status(reference, CANCELLED_USED, f"customer:{channel}:{sender}", "客户在服务安排后取消")
+            return Verdict(True, "cancelled_used", f"已取消申请 {reference}（{service.name}）。这项服务已经为您安排，按手册，"
+                           f"安排后取消视同已使用，本次权益不再返还：“{counted.text}”（{counted.section}）",
+                           service.source(counted.section), {"reference": reference})
         self.set_status(reference, CANCELLED, f"customer:{channel}:{sender}", "客户在对话中取消")
         notes = verdict.data.get("notes") or []
         return Verdict(True, "cancelled", f"已取消申请 {reference}（{service.name}）。" + (f"提醒：{notes[0]}" if notes else ""),
                        data={"reference": reference})
 
     def set_status(self, reference: str, to_status: str, actor: str, note: Optional[str] = None) -> RequestView:
-        """Change a request's status and record who did it, when, from and to (for the butlers' console too)."""
+        """Change a request's status and record who did it, when, from and to (for the butlers' console too).
+
+        A butler (actor ``butler:<name>``) moves along NEXT_STATUSES and gives a reason to cancel;
+        a ValueError says in Chinese what is not allowed.
+        """
+        if to_status not in STATUS_CN:
+            raise ValueError(f"没有“{to_status}”这个状态。")
         with self._session() as s, s.begin():
-            row = s.execute(select(ServiceRequest).where(ServiceRequest.reference == reference).with_for_update()).scalar_one()
+            row = s.execute(select(ServiceRequest).where(ServiceRequest.reference == reference).with_for_update()).scalar_one_or_none()
+            if row is None:
+                raise ValueError(f"没有编号为 {reference} 的申请。")
+            if actor.startswith("butler:"):
+                if to_status not in NEXT_STATUSES.get(row.status, ()):
+                    raise ValueError(f"申请 {reference} 目前是“{STATUS_CN.get(row.status, row.status)}”，不能改为“{STATUS_CN[to_status]}”。")
+                if to_status in (CANCELLED, CANCELLED_USED) and not (note or "").strip():
+                    raise ValueError("取消申请需要写明原因。")
             row.history.append(StatusChange(at=self.clock(), actor=actor, from_status=row.status, to_status=to_status, note=note))
             row.status = to_status
         return self.request(reference)

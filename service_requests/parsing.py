@@ -124,8 +124,19 @@ def parse_phone(text: str) -> Optional[str]:
     return m.group(1) if m else None
 
 
+def mask_name(name: str) -> str:
+    """沈明 → 沈** (the family name only, as every channel and the console show it)."""
+    return (name[:1] + "**") if name else "**"
+
+
 def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def mask_personal(text: str) -> str:
+    """The text with every mobile and ID number masked as the channels show them (139****5678, 330106********4567)."""
+    text = ID_NUMBER.sub(lambda m: m.group(0)[:6] + "*" * 8 + m.group(0)[-4:], text)
+    return PHONE.sub(lambda m: m.group(0)[: len(m.group(0)) - 11] + mask_phone(m.group(1)), text)
 
 
 _NO = ("没有", "没开", "还没", "未开", "不是", "不对", "否", "没", "不用", "不要", "不需要", "不", "无")

@@ -7,7 +7,7 @@ see why.  Functions are pure: the policy, the service, the clock and the counts 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Optional, Sequence
 
 from knowledge.api import FactInfo, RuleInfo, ServiceInfo, Source
@@ -17,7 +17,7 @@ WEEKDAYS_OFF = (5, 6)  # Saturday, Sunday; the manuals give no holiday calendar
 
 @dataclass(frozen=True)
 class PolicyView:
-    """What the rules need of a policy (no personal data beyond masks)."""
+    """What the rules need of a policy (the name is shown masked: ``masked_name``)."""
 
     id: int
     number: str
@@ -32,6 +32,12 @@ class PolicyView:
     continuation: str
     add_ons: tuple
     demo: bool
+
+    @property
+    def masked_name(self) -> str:
+        from service_requests.parsing import mask_name
+
+        return mask_name(self.insured_name)
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,42 @@ def check_cancel(service: ServiceInfo, scheduled: Optional[datetime], now: datet
     return Verdict(True, "ok", "", None, {"notes": notes[:1]})
 
 
+def used_if_cancelled_after_arrangement(service: ServiceInfo) -> Optional[FactInfo]:
+    """The manual's sentence that a cancellation once the service is arranged counts as a use (安排后取消视同已使用), if it has one."""
+    return next((f for f in service.facts_of("cancellation") if f.data.get("used_after_arrangement")), None)
+
+
 # -- what comes next ------------------------------------------------------------------------
+def promise_deadline(promise: Optional[FactInfo], since: datetime) -> Optional[datetime]:
+    """When the manual's promised response falls due for a request made at ``since``.
+
+    ``hours`` are clock hours; ``working_hours`` count the hours of working days only; ``working_days``
+    (or ``response_working_days``) end with the last of those days.  Working days skip weekends only:
+    the manuals print no holiday calendar (as for the advance notice).
+    """
+    if promise is None:
+        return None
+    d = promise.data
+    if d.get("hours"):
+        return since + timedelta(hours=float(d["hours"]))
+    if d.get("working_hours"):
+        left, at = float(d["working_hours"]), since
+        while left > 0:
+            step = min(left, 1.0)
+            at += timedelta(hours=step)
+            if at.weekday() not in WEEKDAYS_OFF:
+                left -= step
+        return at
+    days = d.get("working_days") or d.get("response_working_days")
+    if days:
+        day, n = since.date(), 0
+        while n < int(days):
+            day += timedelta(days=1)
+            n += day.weekday() not in WEEKDAYS_OFF
+        return datetime.combine(day, time(23, 59))
+    return None
+
+
 def response_promise(service: ServiceInfo) -> Optional[FactInfo]:
     """The manual's promised response (or arrangement) time, quoted in the confirmation."""
     times = service.facts_of("time")
