@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install store check stats train shell eval eval-nlu eval-baseline demo-policies clean
+.PHONY: run test install browser store check stats train shell eval eval-nlu eval-baseline demo-policies clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,7 +54,15 @@ eval-baseline: $(STAMP)
 eval-nlu: train
 	$(PY) -m rasa test nlu --nlu tests/nlu/test_nlu.yml --model "$$($(PY) -m assistant.model | tail -1)" --out reports/nlu
 
-test: $(STAMP)
+## Debian's Chromium for the console's browser tests (Playwright drives it; it downloads no browser of its own)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "The browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver" >&2; exit 1; fi
+
+browser: $(CHROMIUM)
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
 clean:

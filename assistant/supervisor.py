@@ -134,6 +134,19 @@ class Supervisor:
         locks = f"Redis 锁（{repr(make_url(s.redis_url))}）" if s.redis_url else "进程内锁"
         return (f"会话存储: {store}；{locks}；Rasa worker: {s.sanic_workers}；动作服务器 worker: {s.action_workers}")
 
+    @staticmethod
+    def _account_hint() -> str:
+        from console.accounts import Accounts
+        from console.config import ConsoleSettings
+        from console.store import console_engine
+
+        try:
+            if Accounts(console_engine(ConsoleSettings.from_env().db_url)).count():
+                return ""
+        except Exception:  # noqa: BLE001 - only a hint
+            return ""
+        return "（还没有账号：.venv/bin/python -m console add-user 名字 --role supervisor，密码从标准输入读取）"
+
     def channel_urls(self) -> List[tuple]:
         """(label, URL) of the channels other than REST that this run serves."""
         channels = layout.credentials(self.settings)[0]
@@ -202,7 +215,7 @@ class Supervisor:
             if not self.ready.is_set() and all(p.up for p in self.parts):
                 self.ready.set()
                 channels = "".join(f"\n           {label}: {url}" for label, url in self.channel_urls())
-                console = "" if self.settings.stock else f"\n           健康管家工作台: {self.settings.console_url}"
+                console = "" if self.settings.stock else f"\n           健康管家工作台: {self.settings.console_url}{self._account_hint()}"
                 self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}{console}\n"
                          f"           健康检查: {self.settings.health_url}\n           {self.layout_line()}\n"
                          "           另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。")

@@ -54,6 +54,10 @@ class Accounts:
         self.lockout = timedelta(minutes=lockout_minutes)
         self.session_life = timedelta(hours=session_hours)
 
+    def count(self) -> int:
+        with Session(self.engine) as s:
+            return s.execute(select(func.count()).select_from(Account)).scalar_one()
+
     def add(self, name: str, role: str, password: str) -> User:
         """A new account (or a new password and role for an existing one)."""
         name = name.strip()

@@ -48,7 +48,7 @@ def summarise(sender: str, rows: Sequence[Tuple[int, str, float, str]]) -> Tuple
             last_user = (event_id, text, timestamp)
             if intent == "human_handoff":
                 out["asked_for_person"] = True
-            if intent == "nlu_fallback":
+            if intent == "nlu_fallback" and not out["request_open"]:   # inside a form: an answer to it, not a question
                 out["fell_back"] = True
                 unanswered.append({"event_id": event_id, "sender_id": sender, "text": text, "reason": "nlu_fallback", "at": timestamp})
         elif type_name == "bot":
@@ -57,7 +57,7 @@ def summarise(sender: str, rows: Sequence[Tuple[int, str, float, str]]) -> Tuple
             answer = (((d.get("data") or {}).get("custom") or {}).get("answer") or {})
             out.update(last_text=text or out["last_text"], last_from="butler" if butler else "bot", last_at=timestamp)
             texts.append(text)
-            if answer.get("type") in ("fallback", "out_of_scope") and last_user:
+            if answer.get("type") in ("fallback", "out_of_scope") and last_user and not out["request_open"]:
                 out["fell_back"] = out["fell_back"] or answer["type"] == "fallback"
                 unanswered.append({"event_id": last_user[0], "sender_id": sender, "text": last_user[1],
                                    "reason": answer["type"], "at": last_user[2]})

@@ -270,11 +270,11 @@ def promise_deadline(promise: Optional[FactInfo], since: datetime) -> Optional[d
         return since + timedelta(hours=float(d["hours"]))
     if d.get("working_hours"):
         left, at = float(d["working_hours"]), since
-        while left > 0:
+        while left > 0:  # an hour counts when it starts on a working day
             step = min(left, 1.0)
-            at += timedelta(hours=step)
             if at.weekday() not in WEEKDAYS_OFF:
                 left -= step
+            at += timedelta(hours=step)
         return at
     days = d.get("working_days") or d.get("response_working_days")
     if days:

@@ -24,12 +24,16 @@ def kb(store_url: str) -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def model_path():
+def default_store() -> None:
+    """The default store (build/), which training, the servers and ``KnowledgeBase.open()`` read: built once per session."""
+    build()
+
+
+@pytest.fixture(scope="session")
+def model_path(default_store):
     """The Rasa model for the current sources, trained at most once (cached in models/ by fingerprint)."""
     from assistant.model import ensure_model
-    from knowledge.loader import build as build_store
 
-    build_store()  # the default store, which training and the action server read
     return ensure_model()
 
 

@@ -259,3 +259,71 @@ def test_stay_dates_bound_the_service_time(desk):
     assert desk.check_field(pol, svc, "date_time", "11月22日上午9点", values).code == "before_admission"
     step = desk.check_field(pol, svc, "date_time", "11月24日", values)
     assert step.value == "2026-11-24 09:00" and "上午 9 点" in step.message
+
+
+# -- the butlers' statuses (issue 11) -------------------------------------------------------------
+
+def test_a_cancellation_after_arrangement_counts_as_a_use_where_the_manual_says_so(desk):
+    pol = desk.policy("PA2026000002")
+    escort = desk.service_of(pol, "escort")       # 3.2: 本公司已确认陪诊员安排，但因客户自身原因放弃或取消服务的，视同该次服务已完成
+    r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a1").request
+    desk.set_status(r.reference, "arranged", "butler:王管家", "陪诊员已确认")
+    verdict = desk.cancel("rest", "u1", r.reference)
+    assert verdict.ok and verdict.code == "cancelled_used" and "视同该次服务已完成" in verdict.message
+    assert "3.就医陪诊 / 3.2 服务标准" in verdict.message
+    assert desk.request(r.reference).status == "cancelled_used"
+    again = desk.choose_service(pol, "就医陪诊")  # 每个保险期间 1次: the cancelled use still counts
+    assert again.end and "次数已用完" in again.message
+
+
+def test_a_cancellation_before_arrangement_gives_the_use_back(desk):
+    pol = desk.policy("PA2026000002")
+    escort = desk.service_of(pol, "escort")
+    r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a2").request
+    assert desk.cancel("rest", "u1", r.reference).code == "cancelled"
+    assert not desk.choose_service(pol, "就医陪诊").end   # the use is free again
+
+
+def test_a_service_without_that_rule_is_cancelled_plainly_after_arrangement(desk):
+    pol = desk.policy("PA2026000002")
+    care = desk.service_of(pol, "inpatient_care_7day")   # its rule is the 2-hour notice, not 安排后视同已使用
+    r = desk.submit("rest", "u1", pol, care, _values(date_time="2026-11-25 09:00", admission_date="2026-11-25"), "a3").request
+    desk.set_status(r.reference, "arranged", "butler:王管家")
+    assert desk.cancel("rest", "u1", r.reference).code == "cancelled"
+
+
+def test_butlers_move_a_request_along_its_statuses_only(desk):
+    pol = desk.policy("PA2026000002")
+    escort = desk.service_of(pol, "escort")
+    r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a4").request
+    with pytest.raises(ValueError, match="原因"):
+        desk.set_status(r.reference, "cancelled", "butler:王管家")
+    with pytest.raises(ValueError, match="不能改为"):
+        desk.set_status(r.reference, "cancelled_used", "butler:王管家", "x")
+    with pytest.raises(ValueError, match="没有"):
+        desk.set_status(r.reference, "lost", "butler:王管家")
+    view = desk.set_status(r.reference, "done", "butler:王管家", "陪诊完成")
+    assert view.status == "done" and [h["to"] for h in view.history] == ["submitted", "done"]
+    assert desk.cancel("rest", "u1", r.reference).code == "done"
+    with pytest.raises(ValueError, match="不能改为"):
+        desk.set_status(r.reference, "arranged", "butler:王管家")
+
+
+def test_the_promised_response_falls_due_and_a_late_request_is_flagged(desk):
+    from service_requests import rules
+
+    pol = desk.policy("PA2026000002")
+    escort = desk.service_of(pol, "escort")
+    promise = rules.response_promise(escort)
+    r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a5").request
+    assert r.response_time == promise.text and r.due_at is not None and not r.overdue
+    desk.clock.now = r.due_at + timedelta(minutes=1)
+    assert desk.request(r.reference).overdue
+    desk.set_status(r.reference, "arranged", "butler:王管家")
+    assert not desk.request(r.reference).overdue
+    saturday = datetime(2026, 11, 21, 10, 0)
+    fact = lambda **d: type(promise)(promise.kind, promise.text, promise.section, d)  # noqa: E731
+    assert rules.promise_deadline(fact(hours=48), saturday) == datetime(2026, 11, 23, 10, 0)
+    assert rules.promise_deadline(fact(working_days=1), saturday) == datetime(2026, 11, 23, 23, 59)   # Monday
+    assert rules.promise_deadline(fact(working_hours=2), saturday) == datetime(2026, 11, 23, 2, 0)    # weekend hours skipped
+    assert rules.promise_deadline(None, saturday) is None

@@ -206,3 +206,23 @@ def test_numbered_choices_are_answered_with_the_number(served, wechat):
     choice: Optional[str] = next((line.split(". ", 1)[1] for line in reply.splitlines() if line.startswith("1. ")), None)
     answer = ask(wechat, user, "1")
     assert choice and choice in answer and "杭州" in answer
+
+
+def test_a_butlers_reply_reaches_a_wechat_customer_through_the_api(served, wechat, api):
+    """What the console does on takeover and reply (console.rasa_api), for a customer who writes in WeChat."""
+    import asyncio
+
+    from console.rasa_api import RasaAPI
+
+    user = openid()
+    ask(wechat, user, "平安的住院陪护在毫州能用吗")
+    rasa = RasaAPI(served.base, served.api_token)
+    asyncio.run(rasa.append(user, [{"event": "pause", "metadata": {"butler": "王管家"}}]))
+    assert wechat.post(wechat.text(user, "有人吗"))[1] == "success"      # paused: the assistant says nothing
+    api.user_message(user)
+    asyncio.run(rasa.append(user, [{"event": "bot", "text": "您好，我是健康管家王管家。", "metadata": {"butler": "王管家"}}],
+                           deliver=True))
+    sent = api.wait_for(user, 1, timeout=20)
+    assert sent and sent[-1].content == "您好，我是健康管家王管家。"
+    asyncio.run(rasa.append(user, [{"event": "resume", "metadata": {"butler": "王管家"}}]))
+    assert "乌海" in ask(wechat, user, "那乌海呢")

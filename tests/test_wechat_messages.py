@@ -28,7 +28,8 @@ def test_voice_location_media_and_events():
     assert read(parsed("voice", MediaId="m", Format="amr", Recognition="那杭州呢。", MsgId=4), MENU).text == "那杭州呢"
     assert read(parsed("voice", MediaId="m", Format="amr", MsgId=5), MENU).reply == texts.WECHAT_VOICE_UNCLEAR
     loc = parsed("location", Location_X="30.27", Location_Y="120.15", Scale="15", Label="浙江省杭州市西湖区", MsgId=6)
-    assert read(loc, MENU).text == "我在浙江省杭州市西湖区"
+    assert read(loc, MENU).text == "我在浙江省杭州市西湖区"                       # no gazetteer given
+    assert read(loc, MENU, place_of=lambda label: "浙江省杭州市西湖区").text == "那浙江省杭州市西湖区呢"
     assert read(parsed("location", Location_X="30.27", Location_Y="120.15", Scale="15", MsgId=7), MENU).reply == \
         texts.WECHAT_LOCATION_UNCLEAR
     for kind, fields in (("image", {"PicUrl": "http://p", "MediaId": "m"}), ("video", {"MediaId": "m", "ThumbMediaId": "t"}),
@@ -78,3 +79,12 @@ def test_the_menu_fits_wechats_limits():
     assert wechat_menu.check([{"name": "太长太长太长太长的按钮", "key": "A", "question": "q"}] * 4)
     buttons = wechat_menu.api_json()["button"]
     assert len(buttons) <= 3 and all(b.get("key") in MENU or all(s["key"] in MENU for s in b["sub_button"]) for b in buttons)
+
+
+def test_the_place_an_address_starts_with(default_store):
+    from assistant.channels import wechat_messages
+
+    place_of = wechat_messages.place_finder()
+    assert place_of("浙江省温州市鹿城区五马街") == "浙江省温州市鹿城区"
+    assert place_of("内蒙古自治区乌海市海勃湾区") and "乌海" in place_of("内蒙古自治区乌海市海勃湾区")
+    assert place_of("不知道是哪里") is None

@@ -41,7 +41,7 @@ from assistant import texts
 from assistant.channels import wechat_menu
 from assistant.channels.inputs import BadRequest, TurnGate, check_sender, check_text, refusal
 from assistant.channels.wechat_api import CustomerService
-from assistant.channels.wechat_messages import TEXT_LIMIT, Rendered, read, render, split
+from assistant.channels.wechat_messages import TEXT_LIMIT, Rendered, place_finder, read, render, split
 from assistant.channels.wechat_state import ASYNC, ChannelState
 from assistant.settings import Settings
 
@@ -72,6 +72,7 @@ class WeChatChannel(InputChannel):
         self.gate = TurnGate(settings.max_concurrent_turns)
         self.menu = wechat_menu.questions()
         self.on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._finder: Optional[Callable[[str], Optional[str]]] = None
         self.counts: Dict[str, int] = {"passive": 0, "customer_service": 0, "retries_answered": 0, "refused": 0}
         self._background: Set[asyncio.Task] = set()
 
@@ -109,6 +110,11 @@ class WeChatChannel(InputChannel):
             return await self._receive(request)
 
         return bp
+
+    def _place_of(self, label: str) -> Optional[str]:
+        if self._finder is None:  # the gazetteer is loaded on the first location message, not at start
+            self._finder = place_finder()
+        return self._finder(label)
 
     def _forbidden(self) -> HTTPResponse:
         self.counts["refused"] += 1
@@ -168,7 +174,7 @@ class WeChatChannel(InputChannel):
     # -- a message's answer ------------------------------------------------------------------------
     async def _answer(self, message: Any, openid: str, key: str, arrived: float) -> str:
         """The passive reply's content (or SUCCESS); what does not fit in it goes out through the customer-service API."""
-        meaning = read(message, self.menu, await self.state.choices(openid))
+        meaning = read(message, self.menu, await self.state.choices(openid), self._place_of)
         content: Optional[str] = meaning.reply
         if content is None and meaning.text is not None:
             text = check_text(meaning.text)

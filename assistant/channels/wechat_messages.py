@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from wechatpy import events as ev
 from wechatpy import messages as msg
@@ -37,8 +37,10 @@ class Rendered:
     choices: List[str] = field(default_factory=list)
 
 
-def read(message: Any, menu: Dict[str, str], choices: Sequence[str] = ()) -> Read:
-    """What a message or event asks of the assistant (``choices``: the numbered options last offered)."""
+def read(message: Any, menu: Dict[str, str], choices: Sequence[str] = (),
+         place_of: Callable[[str], Optional[str]] = lambda label: None) -> Read:
+    """What a message or event asks of the assistant (``choices``: the numbered options last offered;
+    ``place_of``: the administrative place at the start of an address, from the gazetteer)."""
     if isinstance(message, msg.TextMessage):
         content = (message.content or "").strip()
         if content.isdigit() and 1 <= int(content) <= len(choices):
@@ -49,6 +51,9 @@ def read(message: Any, menu: Dict[str, str], choices: Sequence[str] = ()) -> Rea
         return Read(text=heard) if heard else Read(reply=texts.WECHAT_VOICE_UNCLEAR)
     if isinstance(message, msg.LocationMessage):
         label = (message.label or "").strip()
+        place = place_of(label) if label else None
+        if place:  # asked as a follow-up ("那温州市鹿城区呢"): the question of the turn before is about this place
+            return Read(text=f"那{place}呢")
         return Read(text=f"我在{label}") if label else Read(reply=texts.WECHAT_LOCATION_UNCLEAR)
     if isinstance(message, (ev.SubscribeEvent, ev.SubscribeScanEvent)):
         return Read(reply=texts.WECHAT_WELCOME)
@@ -78,6 +83,24 @@ def render(messages: Sequence[Dict[str, Any]], limit: int = TEXT_LIMIT) -> Rende
             parts.append("\n".join(lines))
     text = "\n\n".join(p for p in parts if p)
     return Rendered(split(text, limit) if text else [], choices)
+
+
+def place_finder() -> Callable[[str], Optional[str]]:
+    """``place_of`` for ``read``: the run of gazetteer places an address starts with (浙江省温州市鹿城区五马街 → 浙江省温州市鹿城区)."""
+    from knowledge.api import KnowledgeBase
+    from knowledge.vocabulary import PLACE, MentionFinder, place_forms
+
+    finder = MentionFinder({PLACE: place_forms(KnowledgeBase.open().places)})
+
+    def place_of(label: str) -> Optional[str]:
+        run = []
+        for m in finder.find(label):
+            if m.entity != PLACE or (run and m.start != run[-1].end):
+                break
+            run.append(m)
+        return label[run[0].start:run[-1].end] if run else None
+
+    return place_of
 
 
 def _size(text: str) -> int:
