@@ -79,3 +79,19 @@ def desk(assistant, requests_url):
     d = ServiceDesk(KnowledgeBase.open(), requests_url)
     d.load_demo_policies()
     return d
+
+
+@pytest.fixture(scope="session")
+def console_user():
+    """``console_user(assistant, name, role, password)``: an account made the documented way (`python -m console add-user`, password on stdin)."""
+    import subprocess
+    import sys
+
+    from knowledge.config import ROOT
+
+    def add(served, name: str, role: str, password: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "CONSOLE_DB_URL": f"sqlite:///{served.work_dir / 'console.sqlite3'}"}
+        return subprocess.run([sys.executable, "-m", "console", "add-user", name, "--role", role], input=password + "\n",
+                              text=True, capture_output=True, env=env, cwd=ROOT)
+
+    return add

@@ -10,10 +10,7 @@ report with its charts.  Screenshots of each page go to reports/console/.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,20 +24,11 @@ SHOTS = ROOT / "reports" / "console"
 PASSWORD = "a long pass phrase 1"
 
 
-def add_user(served: Assistant, name: str, role: str, password: str = PASSWORD) -> None:
-    env = {**os.environ, "CONSOLE_DB_URL": f"sqlite:///{served.work_dir / 'console.sqlite3'}"}
-    done = subprocess.run([sys.executable, "-m", "console", "add-user", name, "--role", role], input=password + "\n",
-                          text=True, capture_output=True, env=env, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
-def served(model_path, desk):
+def served(model_path, desk, console_user):
     with Assistant(model=model_path) as running:
-        add_user(running, "王管家", "butler")
-        add_user(running, "赵管家", "butler")
-        add_user(running, "李主管", "supervisor")
-        add_user(running, "锁定测试", "butler")
+        for name, role in (("王管家", "butler"), ("赵管家", "butler"), ("李主管", "supervisor"), ("锁定测试", "butler")):
+            assert console_user(running, name, role, PASSWORD).returncode == 0
         yield running
 
 
@@ -66,6 +54,18 @@ def login(browser, served: Assistant, name: str, password: str = PASSWORD):
     page.fill("input[name=password]", password)
     page.click("#login-form button[type=submit]")
     return page
+
+
+def open_chat(browser, served: Assistant, first: str):
+    """A customer's web chat with one answered question: (the page, the conversation's sender id)."""
+    from playwright.sync_api import expect
+
+    customer = browser.new_context(locale="zh-CN").new_page()
+    customer.goto(served.console + "/chat")
+    customer.fill("#chat-input", first)
+    customer.click("#chat-send")
+    expect(customer.locator("#chat-lines .line.bot").last).to_contain_text("亳州")
+    return customer, next(c["value"] for c in customer.context.cookies() if c["name"] == "webchat_id")
 
 
 def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(browser, served):
@@ -101,13 +101,7 @@ def test_the_inbox_shows_a_conversation_held_over_rest_with_its_flag(browser, se
 def test_takeover_silences_the_assistant_the_reply_reaches_the_web_chat_then_hand_back(browser, served):
     from playwright.sync_api import expect
 
-    customer = browser.new_context(locale="zh-CN").new_page()
-    customer.goto(served.console + "/chat")
-    customer.fill("#chat-input", "平安的住院陪护在毫州能用吗")
-    customer.click("#chat-send")
-    expect(customer.locator("#chat-lines .line.bot").last).to_contain_text("亳州")
-    sender = next(c["value"] for c in customer.context.cookies() if c["name"] == "webchat_id")
-
+    customer, sender = open_chat(browser, served, "平安的住院陪护在毫州能用吗")
     butler = login(browser, served, "王管家")
     butler.goto(f"{served.console}/conversations/{sender}")
     expect(butler.locator("#lines")).to_contain_text("亳州")
@@ -146,12 +140,7 @@ def test_takeover_silences_the_assistant_the_reply_reaches_the_web_chat_then_han
 def test_an_answer_draft_is_edited_and_sent(browser, served):
     from playwright.sync_api import expect
 
-    customer = browser.new_context(locale="zh-CN").new_page()
-    customer.goto(served.console + "/chat")
-    customer.fill("#chat-input", "平安的住院陪护在毫州能用吗")
-    customer.click("#chat-send")
-    expect(customer.locator("#chat-lines .line.bot").last).to_contain_text("亳州")
-    sender = next(c["value"] for c in customer.context.cookies() if c["name"] == "webchat_id")
+    customer, sender = open_chat(browser, served, "平安的住院陪护在毫州能用吗")
     butler = login(browser, served, "王管家")
     butler.goto(f"{served.console}/conversations/{sender}")
     butler.click("#takeover")

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +12,6 @@ from typing import Dict, Optional, Tuple
 import pytest
 
 from assistant.serve import Assistant
-from knowledge.config import ROOT
 
 PASSWORD = "another long phrase 2"
 
@@ -62,17 +58,11 @@ class Browser:
         return status, headers
 
 
-def add_user(served: Assistant, name: str, role: str, password: str = PASSWORD) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CONSOLE_DB_URL": f"sqlite:///{served.work_dir / 'console.sqlite3'}"}
-    return subprocess.run([sys.executable, "-m", "console", "add-user", name, "--role", role], input=password + "\n",
-                          text=True, capture_output=True, env=env, cwd=ROOT)
-
-
 @pytest.fixture(scope="module")
-def served(model_path, desk):
+def served(model_path, desk, console_user):
     with Assistant(model=model_path) as running:
-        assert add_user(running, "周管家", "butler").returncode == 0
-        assert add_user(running, "吴主管", "supervisor").returncode == 0
+        assert console_user(running, "周管家", "butler", PASSWORD).returncode == 0
+        assert console_user(running, "吴主管", "supervisor", PASSWORD).returncode == 0
         yield running
 
 
@@ -82,10 +72,10 @@ POSTS = ["/api/conversations/someone/takeover", "/api/conversations/someone/hand
          "/requests/SR-20260101-0001/status", "/logout"]
 
 
-def test_add_user_reads_the_password_from_stdin_and_refuses_a_short_one(served):
-    short = add_user(served, "短密码", "butler", "short")
+def test_add_user_reads_the_password_from_stdin_and_refuses_a_short_one(served, console_user):
+    short = console_user(served, "短密码", "butler", "short")
     assert short.returncode == 1 and "10" in short.stderr
-    assert add_user(served, "郑管家", "nobody").returncode == 2     # argparse: no such role
+    assert console_user(served, "郑管家", "nobody", PASSWORD).returncode == 2     # argparse: no such role
 
 
 def test_every_page_and_api_needs_a_session(served):
