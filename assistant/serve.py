@@ -25,9 +25,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from knowledge.config import ROOT
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def free_port() -> int:
@@ -71,16 +74,24 @@ class Assistant:
         self.ready_after = 0.0
 
     @property
+    def _ports(self) -> "Settings":
+        """The serving settings of this instance's ports, whose URLs the properties below are."""
+        from assistant.settings import Settings
+
+        return Settings(rasa_port=self.port, actions_port=self.action_port, health_port=self.health_port,
+                        console_port=self.console_port)
+
+    @property
     def url(self) -> str:
-        return f"http://localhost:{self.port}/webhooks/rest/webhook"
+        return self._ports.rest_url
 
     @property
     def base(self) -> str:
-        return f"http://localhost:{self.port}"
+        return self.url.split("/webhooks/")[0]
 
     @property
     def console(self) -> str:
-        return f"http://localhost:{self.console_port}"
+        return self._ports.console_url.rstrip("/")
 
     @property
     def log_dir(self) -> Path:
@@ -118,7 +129,7 @@ class Assistant:
         raise TimeoutError(f"the assistant was not ready after {timeout:.0f}s; see {self.log_dir}")
 
     def health(self) -> Optional[Dict[str, Any]]:
-        return _get_json(f"http://localhost:{self.health_port}/health")
+        return _get_json(self._ports.health_url)
 
     def wait_until_up(self, timeout: float = 120.0) -> None:
         deadline = time.time() + timeout
