@@ -119,14 +119,25 @@ class Assistant:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the assistant stopped while starting; see {self.log_dir}")
+                self._own_dir = False  # keep the logs of a failed start
+                raise RuntimeError(f"the assistant stopped while starting; see {self.log_dir}\n{self._tail()}")
             health = self.health()
             if health and health.get("status") == "ok":
                 self.ready_after = time.perf_counter() - started
                 return self
             time.sleep(0.5)
+        self._own_dir = False  # keep the logs of a failed start
+        tail = self._tail()
         self.stop()
-        raise TimeoutError(f"the assistant was not ready after {timeout:.0f}s; see {self.log_dir}")
+        raise TimeoutError(f"the assistant was not ready after {timeout:.0f}s; see {self.log_dir}\n{tail}")
+
+    def _tail(self, lines: int = 12) -> str:
+        """The supervisor's last lines and the health it reports, for the message of a failed start."""
+        try:
+            out = self.supervisor_output().splitlines()[-lines:]
+        except OSError:
+            out = []
+        return "\n".join(out + [f"health: {self.health()}"])
 
     def health(self) -> Optional[Dict[str, Any]]:
         return _get_json(self._ports.health_url)
