@@ -102,16 +102,26 @@ def run_workers(count: int, argv: List[str]) -> int:
     return 0
 
 
+def rasa_arguments(argv: List[str], token: str) -> List[str]:
+    """``rasa run``'s arguments with the HTTP API token from the environment.
+
+    Joined with ``=``: argparse takes a separate value that begins with ``-`` (one
+    ``secrets.token_urlsafe`` token in 64) for an option and exits with code 2.
+    """
+    return [*argv, f"--auth-token={token}"] if token else list(argv)
+
+
 def main() -> None:
     redaction.install()
     rasa_patches.apply()
+    argv = rasa_arguments(sys.argv[1:], os.environ.pop("RASA_API_TOKEN", ""))
     try:
         count = int(os.environ.get("SANIC_WORKERS") or 1)
     except ValueError:
         count = 1
     if count > 1:
-        sys.exit(run_workers(count, sys.argv[1:]))
-    _run_rasa(sys.argv[1:])
+        sys.exit(run_workers(count, argv))
+    _run_rasa(argv)
 
 
 if __name__ == "__main__":

@@ -111,10 +111,10 @@ class Supervisor:
         rasa_cmd = [py, "-m", *entry, "run", "--model", str(self.model), "--port", str(s.rasa_port),
                     "--interface", s.interface, "--enable-api", "--credentials", str(credentials),
                     "--endpoints", str(endpoints)]
-        if not s.stock:
-            rasa_cmd += ["--auth-token", s.api_token]
+        # the API token reaches assistant.rasa_server through its environment (RASA_API_TOKEN), not its
+        # command line, where `ps` would show it
         rasa = Part("rasa", "Rasa 服务器", rasa_cmd, f"http://127.0.0.1:{s.rasa_port}/webhooks/rest/",
-                    s.log_dir / f"rasa-{s.rasa_port}.log", 60.0)
+                    s.log_dir / f"rasa-{s.rasa_port}.log", 60.0, env={"RASA_API_TOKEN": s.api_token})
         if s.stock:
             return [actions, rasa]
         console = Part("console", "健康管家工作台", [py, "-m", "console", "serve", "--port", str(s.console_port)],

@@ -95,3 +95,13 @@ def console_user():
                               text=True, capture_output=True, env=env, cwd=ROOT)
 
     return add
+
+
+MODEL_FIXTURES = {"model_path", "assistant"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Mark every test that needs the trained model (through any fixture), so `make test-fast` can leave them out."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)

@@ -53,3 +53,20 @@ def test_the_api_token_file_is_private(tmp_path):
     token = s.ensure_token()
     path = tmp_path / "rasa-api-token"
     assert path.read_text() == token and len(token) >= 24 and (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_the_api_token_reaches_rasa_whatever_its_first_character(tmp_path):
+    """One generated token in 64 begins with '-'; given as a separate argument, Rasa's parser took it for an
+    option and the server exited with code 2 at every restart (a whole CI run lost its assistant)."""
+    from rasa.__main__ import create_argument_parser
+
+    from assistant.rasa_server import rasa_arguments
+    from assistant.supervisor import Supervisor
+
+    token = "-Jq8" + "x" * 28
+    s = Settings.from_env({"RUN_DIR": str(tmp_path / "run"), "LOG_DIR": str(tmp_path / "log"), "RASA_API_TOKEN": token})
+    s.ensure_token()
+    rasa = next(p for p in Supervisor(s, tmp_path / "model.tar.gz").parts if p.name == "rasa")
+    assert token not in " ".join(rasa.command)  # `ps` shows a command line to every local user
+    argv = rasa_arguments(rasa.command[rasa.command.index("run"):], rasa.env["RASA_API_TOKEN"])
+    assert create_argument_parser().parse_args(argv).auth_token == token
