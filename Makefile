@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser store check stats train shell eval eval-nlu eval-baseline demo-policies clean
+.PHONY: run test test-fast lint validate mutation install browser store check stats train shell eval eval-nlu eval-baseline demo-policies clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +62,22 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-test: $(STAMP) $(CHROMIUM)
+## lint and format check (ruff; `.venv/bin/ruff format .` fixes the format)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## the training data against the domain (Rasa's validator) and the curated sources against the manuals
+validate: $(STAMP)
+	$(PY) -m rasa data validate --domain bot/domain.yml --data bot/data --config config.yml --fail-on-warnings --quiet
+	$(PY) -m knowledge check
+
+## every test that needs no trained model (under a minute)
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not model" -p no:cacheprovider
+
+## lint, data validation, then the whole suite (one training, the servers, the browser)
+test: lint validate $(CHROMIUM)
 	$(PY) -m pytest
 
 clean:

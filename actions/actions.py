@@ -3,6 +3,7 @@
 The reply's text goes out with its structured payload ({"answer": {...}}) in the same response,
 for the butlers' console and the evaluation runs.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -11,14 +12,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Answerer, Turn, join_places
 from actions import request_form  # noqa: F401  (registers the service-request actions with the action server)
+from actions.answers import Answerer, Turn, join_places
 from knowledge.api import KnowledgeBase, StoreNotBuilt
 
 
 def _mentions(tracker: Tracker, entity: str) -> List[tuple]:
-    return [(e.get("start", 0), e.get("end", 0), e.get("value") or "") for e in tracker.latest_message.get("entities", [])
-            if e.get("entity") == entity and e.get("value")]
+    return [
+        (e.get("start", 0), e.get("end", 0), e.get("value") or "")
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == entity and e.get("value")
+    ]
 
 
 def turn_from(tracker: Tracker) -> Turn:
@@ -34,7 +38,10 @@ def turn_from(tracker: Tracker) -> Turn:
         place=tracker.get_slot("place"),
         last_question=tracker.get_slot("last_question"),
         pending=tracker.get_slot("pending"),
-        ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in tracker.latest_message.get("intent_ranking") or []],
+        ranking=[
+            (r.get("name"), float(r.get("confidence") or 0.0))
+            for r in tracker.latest_message.get("intent_ranking") or []
+        ],
     )
 
 
@@ -50,7 +57,9 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         try:
             kb = KnowledgeBase.open()
         except StoreNotBuilt:

@@ -7,6 +7,7 @@ words for it), place (the user's words) and the last question asked — and
 decides only what to ask or which store query to run; every fact comes from
 ``knowledge.api``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,9 +18,22 @@ from actions.replies import Reply
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 
 QUESTION_INTENTS = (
-    "ask_coverage", "ask_usage_limit", "ask_time", "ask_advance_notice", "ask_waiting_period", "ask_cooling_off",
-    "ask_sharing", "ask_eligibility", "ask_apply", "ask_materials", "ask_cost", "ask_cancel", "ask_hotline",
-    "ask_services", "ask_compare", "ask_service_info",
+    "ask_coverage",
+    "ask_usage_limit",
+    "ask_time",
+    "ask_advance_notice",
+    "ask_waiting_period",
+    "ask_cooling_off",
+    "ask_sharing",
+    "ask_eligibility",
+    "ask_apply",
+    "ask_materials",
+    "ask_cost",
+    "ask_cancel",
+    "ask_hotline",
+    "ask_services",
+    "ask_compare",
+    "ask_service_info",
 )
 # Questions about one service (need a product and a service) and the fact kinds that answer them
 # ("time.duration": time facts of that sub-kind — how long one use lasts belongs with how often).
@@ -40,8 +54,11 @@ OTHER_READING_MIN_CONFIDENCE = 0.1
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
 IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
 # Product-wide rules: (rule topic, label, the word a service's own sentences on the topic use).
-PRODUCT_RULES = {"ask_waiting_period": ("waiting_period", "等待期", "等待期"), "ask_cooling_off": ("cooling_off", "犹豫期", "犹豫期"),
-                 "ask_sharing": ("sharing", "家庭共享", "共享")}
+PRODUCT_RULES = {
+    "ask_waiting_period": ("waiting_period", "等待期", "等待期"),
+    "ask_cooling_off": ("cooling_off", "犹豫期", "犹豫期"),
+    "ask_sharing": ("sharing", "家庭共享", "共享"),
+}
 
 
 @dataclass
@@ -102,14 +119,19 @@ class Answerer:
         if intent == "inform":
             intent = self._follow_up_intent(turn, slots)
         if intent == "nlu_fallback" and turn.services:  # unsure, but about a named service: its likeliest question
-            likely = [name for name, confidence in turn.ranking
-                      if name in QUESTION_INTENTS and confidence >= UNSURE_QUESTION_MIN_CONFIDENCE]
+            likely = [
+                name
+                for name, confidence in turn.ranking
+                if name in QUESTION_INTENTS and confidence >= UNSURE_QUESTION_MIN_CONFIDENCE
+            ]
             intent = likely[0] if likely else intent
         if intent == "ask_compare" and len(products) == 1 and turn.services:  # one product: not a comparison
             intent = "nlu_fallback"
         if intent == "ask_services" and turn.services:  # "重疾绿通都包括些什么": what this one service holds
             intent = "ask_service_info"
-        if len(set(turn.products)) >= 2 and len(products) >= 2 and turn.services and intent in QUESTION_INTENTS:  # 安盛、平安的垫付
+        if (
+            len(set(turn.products)) >= 2 and len(products) >= 2 and turn.services and intent in QUESTION_INTENTS
+        ):  # 安盛、平安的垫付
             intent = "ask_compare"
         product_id = slots.get("product") or turn.product
         product = self.kb.get_product(product_id) if product_id else None
@@ -137,10 +159,15 @@ class Answerer:
         "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
         handlers = self._handlers()
         for other, confidence in turn.ranking[1:3]:
-            if other == intent or other not in (*SERVICE_FACTS, *PRODUCT_RULES) or confidence < OTHER_READING_MIN_CONFIDENCE:
+            if (
+                other == intent
+                or other not in (*SERVICE_FACTS, *PRODUCT_RULES)
+                or confidence < OTHER_READING_MIN_CONFIDENCE
+            ):
                 continue
-            alternative = handlers[other](self, _Context(turn, other, ctx.product, ctx.candidates, ctx.service_words,
-                                                         ctx.place_words))
+            alternative = handlers[other](
+                self, _Context(turn, other, ctx.product, ctx.candidates, ctx.service_words, ctx.place_words)
+            )
             if not _weak(alternative) and alternative.answer_type not in ("clarify", "fallback"):
                 return alternative, other
         return reply, intent
@@ -155,7 +182,7 @@ class Answerer:
 
     @staticmethod
     def _follow_up_intent(turn: Turn, slots: Dict[str, Optional[str]]) -> str:
-        """"那乌海呢" repeats the last question with the new place; a bare service or product likewise."""
+        """ "那乌海呢" repeats the last question with the new place; a bare service or product likewise."""
         if turn.last_question:
             return turn.last_question
         if turn.places:
@@ -168,9 +195,14 @@ class Answerer:
 
     def _handlers(self) -> Dict[str, Callable[["Answerer", "_Context"], Reply]]:
         handlers: Dict[str, Callable[[Answerer, _Context], Reply]] = {
-            "ask_coverage": Answerer._coverage, "ask_apply": Answerer._apply, "ask_hotline": Answerer._hotline,
-            "human_handoff": Answerer._human, "ask_services": Answerer._services, "ask_compare": Answerer._compare,
-            "out_of_scope": Answerer._out_of_scope, "nlu_fallback": Answerer._fallback,
+            "ask_coverage": Answerer._coverage,
+            "ask_apply": Answerer._apply,
+            "ask_hotline": Answerer._hotline,
+            "human_handoff": Answerer._human,
+            "ask_services": Answerer._services,
+            "ask_compare": Answerer._compare,
+            "out_of_scope": Answerer._out_of_scope,
+            "nlu_fallback": Answerer._fallback,
         }
         for intent in SERVICE_FACTS:
             handlers[intent] = Answerer._service_facts
@@ -186,8 +218,12 @@ class Answerer:
             if product_answer is not None:
                 return None, product_answer
             label = f"{ctx.product.name}的" if ctx.product else ""
-            return None, Reply(f"请问您想了解{label}哪项服务？例如：住院陪护、门诊协助、住院垫付。", "clarify", ctx.product,
-                               extra={"missing": "service"})
+            return None, Reply(
+                f"请问您想了解{label}哪项服务？例如：住院陪护、门诊协助、住院垫付。",
+                "clarify",
+                ctx.product,
+                extra={"missing": "service"},
+            )
         if ctx.product is not None:
             svc = self.kb.service(ctx.product, ctx.service_words)
             if svc is not None:
@@ -210,17 +246,20 @@ class Answerer:
             close = self.kb.find_services(ctx.service_words)
             if close:
                 names = "、".join(f"{m.service.product.name}的{m.service.name}" for m in close[:3])
-                return None, Reply(f"没有找到“{ctx.service_words}”这项服务，您是指：{names}？", "clarify", extra={"missing": "service"})
+                return None, Reply(
+                    f"没有找到“{ctx.service_words}”这项服务，您是指：{names}？", "clarify", extra={"missing": "service"}
+                )
             return None, Reply(f"服务手册中没有找到“{ctx.service_words}”这项服务。", "fallback")
         names = "、".join(s.product.name for s in offering)
         return None, Reply(
             f"{len(offering)}个产品都有“{ctx.service_words}”，规则各不相同。请问您的保单是哪个产品？{names}",
-            "clarify", buttons=[{"title": s.product.name, "payload": f"我买的是{s.product.name}"} for s in offering],
+            "clarify",
+            buttons=[{"title": s.product.name, "payload": f"我买的是{s.product.name}"} for s in offering],
             extra={"missing": "product", "options": [s.product.name for s in offering]},
         )
 
     def _product_passage(self, ctx: "_Context") -> Optional[Reply]:
-        """"平安医疗险说的医院是指哪些医院", "私人健康管家什么时间能找到人": product-wide rules and
+        """ "平安医疗险说的医院是指哪些医院", "私人健康管家什么时间能找到人": product-wide rules and
         contacts answer questions that name no service."""
         if ctx.product is None:
             return None
@@ -233,8 +272,14 @@ class Answerer:
         svc = self.kb.service_by_id(hit["service_id"]) if hit["service_id"] is not None else None
         text = f"{ctx.product.name}的{svc.name if svc else hit['title']}：\n{body}"
         kind = "contact" if contact else "rule"
-        reply = Reply(r.with_disclaimer(text, ctx.product) + r.source_line([source], ctx.product), kind, ctx.product, svc,
-                      sources=[source], extra={"focus": True})
+        reply = Reply(
+            r.with_disclaimer(text, ctx.product) + r.source_line([source], ctx.product),
+            kind,
+            ctx.product,
+            svc,
+            sources=[source],
+            extra={"focus": True},
+        )
         if svc is not None:
             reply.slots["service"] = svc.name
         return reply
@@ -246,7 +291,8 @@ class Answerer:
         if len(options) == 1:
             return options[0], None
         return None, Reply(
-            f"各产品的{topic_label}不同，请问您的保单是哪个产品？" + "、".join(p.name for p in options), "clarify",
+            f"各产品的{topic_label}不同，请问您的保单是哪个产品？" + "、".join(p.name for p in options),
+            "clarify",
             buttons=[{"title": p.name, "payload": f"我买的是{p.name}"} for p in options],
             extra={"missing": "product", "options": [p.name for p in options]},
         )
@@ -263,15 +309,34 @@ class Answerer:
         if result.status == "unknown_place":
             suggestions = result.to_dict()["suggestions"]
             if suggestions:
-                reply = Reply(f"没有找到地名“{ctx.place_words}”，您是指{suggestions[0]}吗？", "clarify", svc.product, svc,
-                              buttons=[{"title": "是", "payload": "是的"}], extra={"missing": "place", "suggestions": suggestions})
+                reply = Reply(
+                    f"没有找到地名“{ctx.place_words}”，您是指{suggestions[0]}吗？",
+                    "clarify",
+                    svc.product,
+                    svc,
+                    buttons=[{"title": "是", "payload": "是的"}],
+                    extra={"missing": "place", "suggestions": suggestions},
+                )
                 reply.slots["pending"] = suggestions[0]
                 return reply
-            return Reply(f"没有找到地名“{ctx.place_words}”，请告诉我您所在的城市（如：杭州、义乌）。", "clarify", svc.product, svc,
-                         extra={"missing": "place"})
+            return Reply(
+                f"没有找到地名“{ctx.place_words}”，请告诉我您所在的城市（如：杭州、义乌）。",
+                "clarify",
+                svc.product,
+                svc,
+                extra={"missing": "place"},
+            )
         text = r.with_disclaimer(r.coverage_text(result), svc.product) + r.source_line([result.source], svc.product)
-        return Reply(text, "coverage", svc.product, svc, result.place.name, result.covered, [result.source],
-                     extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals})
+        return Reply(
+            text,
+            "coverage",
+            svc.product,
+            svc,
+            result.place.name,
+            result.covered,
+            [result.source],
+            extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals},
+        )
 
     def _coverage_summary(self, ctx: "_Context", svc: ServiceInfo) -> Reply:
         cov = svc.coverage
@@ -283,13 +348,20 @@ class Answerer:
             summary = "、".join(f"{prov}{len(items)}" for prov, items in groups.items())
             printed = cov.printed_city_count
             stated = f"手册写明覆盖{printed}个城市；" if printed and printed != count else ""
-            text = (f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
-                    "\n请告诉我您所在的城市，我帮您确认能否使用。")
+            text = (
+                f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
+                "\n请告诉我您所在的城市，我帮您确认能否使用。"
+            )
             sources = [source] + [svc.source(pl.section) for pl in cov.lists]
         else:
             text = head + r.clean(cov.text)
             if cov.type in ("hospitals",) and cov.hospitals:
-                text += "\n指定医院：" + "、".join(h.name for h in cov.hospitals[:8]) + ("等" if len(cov.hospitals) > 8 else "") + "。"
+                text += (
+                    "\n指定医院："
+                    + "、".join(h.name for h in cov.hospitals[:8])
+                    + ("等" if len(cov.hospitals) > 8 else "")
+                    + "。"
+                )
             if cov.type == "unpublished":
                 text += "\n手册未公布具体城市清单，可拨打客服热线确认。"
             if cov.type == "not_stated":
@@ -323,10 +395,18 @@ class Answerer:
             prefix = f"手册没有写明{label}，相关内容：\n"
         # a list of materials is only useful whole; other answers keep to the first few facts
         limit = len(facts) if answer_type == "materials" else r.MAX_FACTS
-        text = f"{svc.product.name}的{svc.name}（{label}）：\n{focus.line}{prefix}{r.facts_text(facts, limit)}{extra_line}"
+        text = (
+            f"{svc.product.name}的{svc.name}（{label}）：\n{focus.line}{prefix}{r.facts_text(facts, limit)}{extra_line}"
+        )
         sources = focus.sources + [svc.source(f.section) for f in facts]
-        return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), answer_type, svc.product, svc,
-                     sources=sources, extra={"conflict": bool(prefix) and conflict_key is not None, "focus": bool(focus)})
+        return Reply(
+            r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product),
+            answer_type,
+            svc.product,
+            svc,
+            sources=sources,
+            extra={"conflict": bool(prefix) and conflict_key is not None, "focus": bool(focus)},
+        )
 
     def _focus_answer(self, svc: ServiceInfo, focus: "_Focus") -> Reply:
         """The focused sentence as the whole answer, typed by what it is (content, Q&A, rule)."""
@@ -334,8 +414,14 @@ class Answerer:
         text = f"{svc.product.name}的{svc.name}：\n{focus.text}"
         if focus.kind == "content" and svc.items:  # "以下任何一项": the items it points to
             text += f"\n{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
-        return Reply(r.with_disclaimer(text, svc.product) + r.source_line(focus.sources, svc.product), kind,
-                     svc.product, svc, sources=focus.sources, extra={"focus": True})
+        return Reply(
+            r.with_disclaimer(text, svc.product) + r.source_line(focus.sources, svc.product),
+            kind,
+            svc.product,
+            svc,
+            sources=focus.sources,
+            extra={"focus": True},
+        )
 
     def _focus_first(self, ctx: "_Context", svc: ServiceInfo, facts: List[FactInfo]) -> List[FactInfo]:
         """The fact about the detail asked goes first, so that a long answer does not hide it."""
@@ -360,7 +446,9 @@ class Answerer:
 
     def _apply(self, ctx: "_Context") -> Reply:
         if not ctx.service_words and ctx.product is not None:  # "PLUS的服务一般通过什么渠道申请"
-            return self._product_passage(ctx) or self._contacts_reply(ctx, "各项服务的申请渠道：", "procedure", kinds=None)
+            return self._product_passage(ctx) or self._contacts_reply(
+                ctx, "各项服务的申请渠道：", "procedure", kinds=None
+            )
         svc, ask = self._service_for(ctx, "procedure")
         if ask:
             return ask
@@ -375,7 +463,13 @@ class Answerer:
         focus = self._focus(ctx, svc, how["steps"] + [c["text"] for c in how["channels"]])
         text = f"{svc.product.name}的{svc.name}申请方式：\n{focus.line}" + "\n".join(lines)
         sources = focus.sources + [svc.source(how["section"])]
-        return Reply(r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product), "procedure", svc.product, svc, sources=sources)
+        return Reply(
+            r.with_disclaimer(text, svc.product) + r.source_line(sources, svc.product),
+            "procedure",
+            svc.product,
+            svc,
+            sources=sources,
+        )
 
     def _product_rule(self, ctx: "_Context") -> Reply:
         topic, label, word = PRODUCT_RULES[ctx.intent]
@@ -396,17 +490,21 @@ class Answerer:
             hotlines = self.kb.contacts(product, "hotline")
             call = f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
             return Reply(f"{product.name}的服务手册没有写明{label}。{call}", "not_stated", product, svc)
-        lines = [f"· {svc.name}：{text}" for text in own[:r.MAX_FACTS]] + [f"· {r.clean(x.text)}" for x in rules[:3]]
-        sources = ([svc.source(f.section) for f in own_facts]
-                   + [Source(product.manual, product.manual_title, x.section) for x in rules[:3]])
+        lines = [f"· {svc.name}：{text}" for text in own[: r.MAX_FACTS]] + [f"· {r.clean(x.text)}" for x in rules[:3]]
+        sources = [svc.source(f.section) for f in own_facts] + [
+            Source(product.manual, product.manual_title, x.section) for x in rules[:3]
+        ]
         if not rules and not own:
             lines = [f"手册没有写明{label}的规定。"]
         text = f"{product.name}的{label}：\n{focus.line}" + "\n".join(lines)
         sources = focus.sources + sources
-        return Reply(r.with_disclaimer(text, product) + r.source_line(sources, product), "rule", product, svc, sources=sources)
+        return Reply(
+            r.with_disclaimer(text, product) + r.source_line(sources, product), "rule", product, svc, sources=sources
+        )
 
-    def _contacts_reply(self, ctx: "_Context", intro: str, answer_type: str,
-                        kinds: Optional[Tuple[str, ...]] = ("hotline", "butler")) -> Reply:
+    def _contacts_reply(
+        self, ctx: "_Context", intro: str, answer_type: str, kinds: Optional[Tuple[str, ...]] = ("hotline", "butler")
+    ) -> Reply:
         products = [ctx.product] if ctx.product else (ctx.candidates or self.kb.products())
         blocks, sources = [], []
         for p in products:
@@ -421,8 +519,11 @@ class Answerer:
         svc = self._service_for(ctx, "contact")[0] if ctx.service_words and ctx.product else None
         hours = _facts(svc, "time.service_hours") if svc is not None else []
         if hours:  # "晚上十点还能打吗" about a service: its own service hours come first
-            head = (f"{svc.product.name}的{svc.name}（服务时间）：\n{r.facts_text(hours)}"
-                    + r.source_line([svc.source(f.section) for f in hours], svc.product) + "\n")
+            head = (
+                f"{svc.product.name}的{svc.name}（服务时间）：\n{r.facts_text(hours)}"
+                + r.source_line([svc.source(f.section) for f in hours], svc.product)
+                + "\n"
+            )
             reply.text = head + reply.text
             reply.service, reply.answer_type = svc, "rule"
             reply.sources = [svc.source(f.section) for f in hours] + reply.sources
@@ -452,8 +553,12 @@ class Answerer:
             limit = r.clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
             lines.append(f"【{row['product']}·{row['service']}】次数：{limit} 范围：{r.clean(row['coverage'])}")
         sources = [Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows]
-        return Reply("\n".join(lines) + "\n（各产品规则以各自服务手册为准）", "comparison", sources=sources,
-                     extra={"products": [x["product"] for x in rows]})
+        return Reply(
+            "\n".join(lines) + "\n（各产品规则以各自服务手册为准）",
+            "comparison",
+            sources=sources,
+            extra={"products": [x["product"] for x in rows]},
+        )
 
     def _out_of_scope(self, ctx: "_Context") -> Reply:
         # In a conversation about a service, "我的资料不全会怎么样" may be about it: the manual's
@@ -465,8 +570,11 @@ class Answerer:
                 return self._focus_answer(svc, focus)
             if ctx.turn.services:
                 return self._fallback(ctx)
-        return Reply("抱歉，这个问题不在我能回答的范围内。我只解答保险服务手册中的服务问题，比如服务在哪些城市能用、怎么申请、要准备什么材料。"
-                     "如需其他帮助，可以说“转人工”获取客服热线。", "out_of_scope")
+        return Reply(
+            "抱歉，这个问题不在我能回答的范围内。我只解答保险服务手册中的服务问题，比如服务在哪些城市能用、怎么申请、要准备什么材料。"
+            "如需其他帮助，可以说“转人工”获取客服热线。",
+            "out_of_scope",
+        )
 
     def _fallback(self, ctx: "_Context") -> Reply:
         svc = self._service_for(ctx, "fallback")[0] if ctx.turn.services else None
@@ -483,15 +591,26 @@ class Answerer:
             if product_answer is not None:
                 return product_answer
         hits = self.kb.search(ctx.turn.text, ctx.product, limit=1)
-        if hits and ctx.product is not None and not ctx.service_words and hits[0]["kind"] in ("channel", "step", "contact"):
+        if (
+            hits
+            and ctx.product is not None
+            and not ctx.service_words
+            and hits[0]["kind"] in ("channel", "step", "contact")
+        ):
             return self._apply(ctx)  # "那些服务通过什么渠道申请": the product's channels
         if hits:
             hit = hits[0]
             source = _hit_source(hit)
             kind = "faq" if hit["kind"] == "qa" else "fallback"
             text = f"我不太确定您的问题，手册中最相关的一段是（{hit['product']}）：\n{hit['text'][:300]}"
-            return Reply(text + r.source_line([source], self.kb.get_product(hit["product_id"])) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", kind,
-                         self.kb.get_product(hit["product_id"]), sources=[source])
+            return Reply(
+                text
+                + r.source_line([source], self.kb.get_product(hit["product_id"]))
+                + "\n如果不是您要问的，可以说“转人工”获取客服热线。",
+                kind,
+                self.kb.get_product(hit["product_id"]),
+                sources=[source],
+            )
         return Reply("抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", "fallback")
 
 

@@ -3,6 +3,7 @@
 Only wording lives here: what to say comes from ``knowledge.api`` (facts,
 coverage judgements, contacts), always with its source.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,7 +61,7 @@ def clean(text: str) -> str:
 
 
 def source_line(sources: Sequence[Source], product: Optional[ProductInfo] = None) -> str:
-    """"来源：平安健康 医疗险《服务手册》6.7 天住院陪护 / 6.2 服务标准" (at most three sections)."""
+    """ "来源：平安健康 医疗险《服务手册》6.7 天住院陪护 / 6.2 服务标准" (at most three sections)."""
     unique = _unique(sources)
     if not unique:
         return ""
@@ -130,7 +131,11 @@ def coverage_text(r: CoverageResult) -> str:
     d = r.to_dict()
     place = d["place"]
     where = full_place_name(d)
-    head = {True: f"可以。{where}可以使用", False: f"不可以。{where}不在服务范围内", None: f"暂时无法确认{where}能否使用"}[r.covered]
+    head = {
+        True: f"可以。{where}可以使用",
+        False: f"不可以。{where}不在服务范围内",
+        None: f"暂时无法确认{where}能否使用",
+    }[r.covered]
     if r.status == "remote_only":
         head = f"可以，但只能远程使用：{where}没有手册列出的线下服务点"
     service = f"{r.product.name}的{r.service.name}"
@@ -139,19 +144,32 @@ def coverage_text(r: CoverageResult) -> str:
     if d["place_note"] and d["matched_by"] == "alias" and not (entry and entry["printed_name"] == r.resolution.mention):
         lines.append(f"注：“{r.resolution.mention}”即{place}（{d['place_note']}）。")
     if entry and entry["printed_name"] not in (place, place.rstrip("市")) and entry["correction"]:
-        lines.append(f"清单中印作“{entry['printed_name']}”（{entry['correction'].split('（')[-1].rstrip('）') if '（' in entry['correction'] else entry['correction']}）。")
+        lines.append(
+            f"清单中印作“{entry['printed_name']}”（{entry['correction'].split('（')[-1].rstrip('）') if '（' in entry['correction'] else entry['correction']}）。"
+        )
     if d["hospitals"] and r.covered:
         lines.append(f"手册列出{place}的服务医院数：{d['hospitals']}家。")
     if d["hospital_names"]:
-        lines.append("指定医院：" + "、".join(d["hospital_names"][:6]) + ("等" if len(d["hospital_names"]) > 6 else "") + "。")
+        lines.append(
+            "指定医院：" + "、".join(d["hospital_names"][:6]) + ("等" if len(d["hospital_names"]) > 6 else "") + "。"
+        )
     if d["listed_within"]:
         names = "、".join(e["name"] for e in d["listed_within"][:20])
         more = f"等{len(d['listed_within'])}个" if len(d["listed_within"]) > 20 else ""
         lines.append(f"清单中的相关地区：{names}{more}。")
-    notes = [n for n in (r.judgement.plist.scope_note if r.judgement and r.judgement.plist else None, r.service.coverage.scope_note) if n]
+    notes = [
+        n
+        for n in (
+            r.judgement.plist.scope_note if r.judgement and r.judgement.plist else None,
+            r.service.coverage.scope_note,
+        )
+        if n
+    ]
     # A county-level place gets every scope note (they say how counties are treated); others the first.
     for note in list(dict.fromkeys(notes))[: None if r.place is not None and r.place.level == "county" else 1]:
         lines.append(f"范围说明：{note.rstrip('。')}。")
-    if r.status == "list_not_published" or (r.service.coverage.type in ("nationwide", "remote") and r.service.coverage.text):
+    if r.status == "list_not_published" or (
+        r.service.coverage.type in ("nationwide", "remote") and r.service.coverage.text
+    ):
         lines.append(f"手册原文：{r.service.coverage.text.rstrip('。')}。")
     return "\n".join(lines)

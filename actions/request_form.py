@@ -4,6 +4,7 @@ Thin by design: every check, question and message comes from ``service_requests.
 this module only moves text between the tracker and the desk.  Slot values are the desk's
 normalised values; the verification digits are never kept in a slot.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -114,8 +115,9 @@ class ValidateServiceRequestForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_service_request_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: Dict[Text, Any]) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Text]:
         return await asyncio.to_thread(self._required, tracker)
 
     def _required(self, tracker: Tracker) -> List[Text]:
@@ -129,20 +131,26 @@ class ValidateServiceRequestForm(FormValidationAction):
             return ["sr_service"]
         return [f"sr_{f}" for f in desk().fields(policy, service)] + ["sr_confirmed"]
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: Dict[Text, Any]) -> List[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         requested, text = tracker.get_slot("requested_slot"), _text(tracker)
         if not requested or not text:
             return []
         if _intent(tracker) == "stop_request" or STOP_WORDS.match(text):
             return []  # the form is rejected and the stop rule ends it
-        if (requested not in ("sr_confirmed",) and _intent(tracker) in QUESTION_INTENTS and QUESTION_MARK.search(text)
-                and not CORRECTION.search(text)):
+        if (
+            requested not in ("sr_confirmed",)
+            and _intent(tracker) in QUESTION_INTENTS
+            and QUESTION_MARK.search(text)
+            and not CORRECTION.search(text)
+        ):
             return []  # a question in the middle: answered by action_answer, then the form asks again
         return [SlotSet(requested, text)]
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: Dict[Text, Any]) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return await asyncio.to_thread(self._validate, dispatcher, tracker)
 
     def _validate(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -192,33 +200,50 @@ class ValidateServiceRequestForm(FormValidationAction):
             dispatcher.utter_message(text=step.message, json_message={"request": {"step": slot[3:], "code": step.code}})
         return {slot: step.value, **({"sr_outcome": "refused"} if step.end else {})}
 
-    def _bind(self, number: Optional[str], last4: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    def _bind(
+        self, number: Optional[str], last4: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         verdict = desk().bind(_channel(tracker), tracker.sender_id, number or "", last4)
-        dispatcher.utter_message(text=verdict.message, json_message={"request": {"step": "verification", "code": verdict.code}})
+        dispatcher.utter_message(
+            text=verdict.message, json_message={"request": {"step": "verification", "code": verdict.code}}
+        )
         if not verdict.ok:
-            return {"sr_policy_number": None, "sr_verification": None, **({"sr_outcome": "refused"} if verdict.code == "locked" else {})}
+            return {
+                "sr_policy_number": None,
+                "sr_verification": None,
+                **({"sr_outcome": "refused"} if verdict.code == "locked" else {}),
+            }
         events: Dict[str, Any] = {"sr_verification": "ok"}
         hint = tracker.get_slot("sr_hint")
         if hint:
             events.update(_choose(_policy(tracker), hint, dispatcher))
         return events
 
-    def _confirm(self, text: str, policy, service, values: Dict[str, str], dispatcher: CollectingDispatcher,
-                 tracker: Tracker) -> Dict[str, Any]:
+    def _confirm(
+        self, text: str, policy, service, values: Dict[str, str], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         yes = parsing.parse_yes_no(text) if _intent(tracker) != "deny" else False
         if yes is None:
-            dispatcher.utter_message(text="请回复“确认”提交，或直接说要修改的内容（如“电话改成139…”），不办了请说“算了”。")
+            dispatcher.utter_message(
+                text="请回复“确认”提交，或直接说要修改的内容（如“电话改成139…”），不办了请说“算了”。"
+            )
             return {"sr_confirmed": None}
         if not yes:
             dispatcher.utter_message(text="好的，请直接说要修改的内容，例如“时间改成12月3日下午2点”或“医院改成…”。")
             return {"sr_confirmed": None}
         try:
-            sub = desk().submit(_channel(tracker), tracker.sender_id, policy, service, values, tracker.get_slot("sr_draft"))
+            sub = desk().submit(
+                _channel(tracker), tracker.sender_id, policy, service, values, tracker.get_slot("sr_draft")
+            )
         except RequestRefused as refused:
-            dispatcher.utter_message(text=refused.verdict.message, json_message={"request": {"step": "submit", "code": refused.verdict.code}})
+            dispatcher.utter_message(
+                text=refused.verdict.message, json_message={"request": {"step": "submit", "code": refused.verdict.code}}
+            )
             return {"sr_confirmed": None, "sr_outcome": "refused"}
-        dispatcher.utter_message(text=sub.message, json_message={"request": {"step": "submitted", "reference": sub.request.reference,
-                                                                             "created": sub.created}})
+        dispatcher.utter_message(
+            text=sub.message,
+            json_message={"request": {"step": "submitted", "reference": sub.request.reference, "created": sub.created}},
+        )
         return {"sr_confirmed": "yes", "sr_outcome": "submitted"}
 
 
@@ -267,13 +292,15 @@ class ActionStopServiceRequest(Action):
         return "action_stop_service_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text="好的，已停止本次申请，没有提交任何内容。需要时随时说“我要申请…”。",
-                                 json_message={"request": {"step": "stopped"}})
+        dispatcher.utter_message(
+            text="好的，已停止本次申请，没有提交任何内容。需要时随时说“我要申请…”。",
+            json_message={"request": {"step": "stopped"}},
+        )
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + _reset()
 
 
 class ActionRepeatConfirmation(Action):
-    """"确认" again after a submission (double tap, channel retry): the stored request, never a second one."""
+    """ "确认" again after a submission (double tap, channel retry): the stored request, never a second one."""
 
     def name(self) -> Text:
         return "action_repeat_confirmation"
@@ -282,9 +309,12 @@ class ActionRepeatConfirmation(Action):
         view = await asyncio.to_thread(desk().submission, tracker.get_slot("sr_draft") or "")
         if view is None or not parsing.parse_yes_no(_text(tracker)):
             from actions.actions import ActionAnswer  # not a confirmation: answered like any other turn
+
             return await ActionAnswer().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(text=desk().submitted_text(view, again=True),
-                                 json_message={"request": {"step": "submitted", "reference": view.reference, "created": False}})
+        dispatcher.utter_message(
+            text=desk().submitted_text(view, again=True),
+            json_message={"request": {"step": "submitted", "reference": view.reference, "created": False}},
+        )
         return []
 
 
@@ -295,15 +325,23 @@ class ActionListRequests(DeskAction, Action):
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         views = desk().requests_of(_channel(tracker), tracker.sender_id)
         if not views:
-            dispatcher.utter_message(text="您还没有提交过服务申请。需要时可以说“我要申请住院陪护”这样的话。",
-                                     json_message={"request": {"list": []}})
+            dispatcher.utter_message(
+                text="您还没有提交过服务申请。需要时可以说“我要申请住院陪护”这样的话。",
+                json_message={"request": {"list": []}},
+            )
             return []
         lines = [f"您的服务申请（共 {len(views)} 份）："]
         for v in views[:10]:
             when = f"，期望时间 {v.scheduled_at:%m月%d日 %H:%M}" if v.scheduled_at else ""
             lines.append(f"· {v.reference} {v.service}：{v.status_cn}{when}。下一步：{v.next_step}")
-        dispatcher.utter_message(text="\n".join(lines), json_message={"request": {"list": [
-            {"reference": v.reference, "service": v.service, "status": v.status} for v in views]}})
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            json_message={
+                "request": {
+                    "list": [{"reference": v.reference, "service": v.service, "status": v.status} for v in views]
+                }
+            },
+        )
         return []
 
 
@@ -313,7 +351,9 @@ class ActionCancelRequest(DeskAction, Action):
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         verdict = desk().cancel(_channel(tracker), tracker.sender_id, parsing.find_reference(_text(tracker)))
-        dispatcher.utter_message(text=verdict.message, json_message={"request": {"cancel": verdict.code, **verdict.data}})
+        dispatcher.utter_message(
+            text=verdict.message, json_message={"request": {"cancel": verdict.code, **verdict.data}}
+        )
         return []
 
 
@@ -323,7 +363,10 @@ class ActionSwitchPolicy(DeskAction, Action):
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         number = desk().unbind(_channel(tracker), tracker.sender_id)
-        text = (f"已解除保单 {number} 的绑定。下次申请服务时，请输入要使用的保单号。" if number
-                else "当前没有绑定保单。申请服务时我会请您输入保单号。")
+        text = (
+            f"已解除保单 {number} 的绑定。下次申请服务时，请输入要使用的保单号。"
+            if number
+            else "当前没有绑定保单。申请服务时我会请您输入保单号。"
+        )
         dispatcher.utter_message(text=text, json_message={"request": {"unbound": number}})
         return []

@@ -6,6 +6,7 @@ Started by the supervisor.  rasa-sdk binds 0.0.0.0 unless ``SANIC_HOST`` says ot
 actions are only for the Rasa server beside them, so they listen on 127.0.0.1.
 Workers: ``ACTION_SERVER_SANIC_WORKERS`` (rasa-sdk's own variable).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,14 +1,15 @@
 """A chat in the terminal, over the REST channel of a running assistant (`make run` in another terminal).
 
-    python -m assistant.chat [--url http://localhost:5005/webhooks/rest/webhook] [--payload]
+python -m assistant.chat [--url http://localhost:5005/webhooks/rest/webhook] [--payload]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import uuid
 import urllib.error
+import uuid
 
 from assistant.serve import send
 

@@ -15,6 +15,7 @@ request form is kept whole.  Every compaction is checked: the compacted tracker'
 original's, or the original is kept.  The full history is never lost: it stays in the tracker
 store (``assistant.tracker_store``), and ``GET /conversations/<id>/tracker`` reads it from there.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,8 +25,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-KEEP_TURNS = 4   # user turns a compacted tracker keeps (the longest rule needs two)
-MAX_TURNS = 8    # a tracker is compacted when it holds more user turns than this
+KEEP_TURNS = 4  # user turns a compacted tracker keeps (the longest rule needs two)
+MAX_TURNS = 8  # a tracker is compacted when it holds more user turns than this
 
 
 def user_turns(tracker: DialogueStateTracker) -> int:
@@ -49,15 +50,19 @@ def compact(tracker: DialogueStateTracker, keep_turns: int = KEEP_TURNS) -> Opti
     if len(users) <= keep_turns:
         return None
     # the action_listen before each user message that leaves at least keep_turns turns after it
-    candidates = {users[k] - 1 for k in range(len(users) - keep_turns + 1) if users[k] > 0 and _is_listen(events[users[k] - 1])}
+    candidates = {
+        users[k] - 1 for k in range(len(users) - keep_turns + 1) if users[k] > 0 and _is_listen(events[users[k] - 1])
+    }
     if not candidates:
         return None
     replay = tracker.init_copy()
     snapshots: Dict[int, Dict[str, Any]] = {}
     for i, event in enumerate(events):
         if i in candidates and replay.active_loop is None:
-            snapshots[i] = {"slots": {n: copy.deepcopy(s.value) for n, s in replay.slots.items() if s.value != s.initial_value},
-                            "paused": replay.is_paused()}
+            snapshots[i] = {
+                "slots": {n: copy.deepcopy(s.value) for n, s in replay.slots.items() if s.value != s.initial_value},
+                "paused": replay.is_paused(),
+            }
         replay.update(event)
     if not snapshots:
         return None
@@ -66,8 +71,9 @@ def compact(tracker: DialogueStateTracker, keep_turns: int = KEEP_TURNS) -> Opti
     prefix: List[Event] = [SlotSet(name, value, timestamp=at) for name, value in snapshots[cut]["slots"].items()]
     if snapshots[cut]["paused"]:
         prefix.append(ConversationPaused(timestamp=at))
-    compacted = DialogueStateTracker.from_events(tracker.sender_id, prefix + events[cut:], tracker.slots.values(),
-                                                 tracker._max_event_history)
+    compacted = DialogueStateTracker.from_events(
+        tracker.sender_id, prefix + events[cut:], tracker.slots.values(), tracker._max_event_history
+    )
     compacted.model_id, compacted.assistant_id = tracker.model_id, tracker.assistant_id
     if _state(compacted) != _state(tracker):
         return None

@@ -5,6 +5,7 @@ stores depend on the environment (a Redis URL or not, PostgreSQL or SQLite, the 
 port), so the endpoints are made here and nowhere else; the channels are listed once, in the
 repository's credentials.yml.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,15 @@ def endpoints(settings: Settings) -> Dict[str, Any]:
     return out
 
 
-_VARIABLE = re.compile(r"\$\{(\w+)(:-([^}]*))?\}")   # ${VAR} (required) or ${VAR:-default}
+_VARIABLE = re.compile(r"\$\{(\w+)(:-([^}]*))?\}")  # ${VAR} (required) or ${VAR:-default}
+
+
+def _fill(value: Any, env: Mapping[str, str], missing: List[str]) -> Any:
+    """One option's value with its variables filled; the required ones unset are added to ``missing``."""
+    if not isinstance(value, str):
+        return value
+    missing.extend(m.group(1) for m in _VARIABLE.finditer(value) if m.group(2) is None and not env.get(m.group(1)))
+    return _VARIABLE.sub(lambda m: env.get(m.group(1)) or (m.group(3) or ""), value)
 
 
 def credentials(settings: Settings, env: Optional[Mapping[str, str]] = None) -> Tuple[Dict[str, Any], List[str]]:
@@ -48,14 +57,7 @@ def credentials(settings: Settings, env: Optional[Mapping[str, str]] = None) -> 
     off: List[str] = []
     for name, options in (yaml.safe_load(CREDENTIALS.read_text("utf-8")) or {}).items():
         missing: List[str] = []
-
-        def fill(value: Any) -> Any:
-            if not isinstance(value, str):
-                return value
-            missing.extend(m.group(1) for m in _VARIABLE.finditer(value) if m.group(2) is None and not env.get(m.group(1)))
-            return _VARIABLE.sub(lambda m: env.get(m.group(1)) or (m.group(3) or ""), value)
-
-        filled = {k: fill(v) for k, v in (options or {}).items()}
+        filled = {k: _fill(v, env, missing) for k, v in (options or {}).items()}
         if missing:
             off.append(f"{name.rsplit('.', 1)[-1]} 未启用（未设置 {', '.join(missing)}）")
         else:

@@ -4,6 +4,7 @@ Every developer and CI machine of the project runs PostgreSQL at 127.0.0.1:5432 
 user postgres) and Redis at 127.0.0.1:6379.  A test of those paths uses them for real: a
 missing server is an error that says which server is missing, never a silent skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,10 @@ def temporary_postgres_database(prefix: str = "assistant_test") -> Iterator[str]
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - said plainly: the machine is meant to run it
         admin.dispose()
-        raise ServiceMissing(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} (every machine of this project "
-                             f"runs it; start it with: pg_ctlcluster <version> main start): {exc}") from exc
+        raise ServiceMissing(
+            f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} (every machine of this project "
+            f"runs it; start it with: pg_ctlcluster <version> main start): {exc}"
+        ) from exc
     try:
         yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
@@ -48,5 +51,7 @@ def redis_url() -> str:
     try:
         redis.StrictRedis.from_url(REDIS_URL, socket_timeout=2).ping()
     except Exception as exc:  # noqa: BLE001
-        raise ServiceMissing(f"Redis is not reachable at {REDIS_URL} (every machine of this project runs it): {exc}") from exc
+        raise ServiceMissing(
+            f"Redis is not reachable at {REDIS_URL} (every machine of this project runs it): {exc}"
+        ) from exc
     return REDIS_URL

@@ -16,6 +16,7 @@ Both are custom lock stores in Rasa's sense (``lock_store: type: assistant.lock_
 Rasa then allows ``SANIC_WORKERS`` > 1 with either, so ``assistant.settings`` forces one worker
 when there is no Redis, and says so.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ class _QuickPolling:
     """``lock()`` as in Rasa's LockStore, polling every POLL_SECONDS."""
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = self.issue_ticket(conversation_id, lock_lifetime)  # type: ignore[attr-defined]
         try:
             yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)  # type: ignore[attr-defined]
@@ -52,8 +54,13 @@ class InMemoryTicketLockStore(_QuickPolling, InMemoryLockStore):
 class RedisTicketLockStore(_QuickPolling, RedisLockStore):
     """Rasa's Redis ticket locks with every change made atomically (see module doc)."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, url: Optional[Text] = None,
-                 key_prefix: Optional[Text] = None, socket_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        url: Optional[Text] = None,
+        key_prefix: Optional[Text] = None,
+        socket_timeout: float = 10.0,
+    ) -> None:
         import redis
 
         from assistant.settings import Settings
@@ -70,7 +77,9 @@ class RedisTicketLockStore(_QuickPolling, RedisLockStore):
             self._set_key_prefix(key_prefix)
         LockStore.__init__(self)
 
-    def _change(self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]) -> Any:
+    def _change(
+        self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+    ) -> Any:
         """Apply ``change`` to the stored lock in one transaction; a lock left without tickets is deleted."""
         key = self.key_prefix + conversation_id
 

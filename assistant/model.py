@@ -6,6 +6,7 @@ knowledge store's own fingerprint (entities come from the store).  A model for
 a fingerprint is kept as ``models/<fingerprint>.tar.gz``; training again with
 nothing changed is a file lookup.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,8 +54,22 @@ def ensure_model(out: Path = MODELS_DIR, quiet: bool = False) -> Path:
         return model
     out.mkdir(parents=True, exist_ok=True)
     print(f"training the model ({fp}) …", flush=True)
-    cmd = [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain.yml",
-           "--data", "bot/data", "--out", str(out), "--fixed-model-name", fp]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "bot/domain.yml",
+        "--data",
+        "bot/data",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        fp,
+    ]
     subprocess.run(cmd, cwd=ROOT, check=True)
     return model
 

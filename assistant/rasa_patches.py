@@ -10,6 +10,7 @@ Extension points Rasa supports (a tracker store, a lock store, an input channel)
 patches: they live in ``assistant.tracker_store``, ``assistant.lock_store`` and
 ``assistant.channels``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,7 +40,7 @@ REPLACED = {
     "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": "c0b15285ba78223d",
     "rasa.shared.core.events.Event.resolve_by_type": "b5cf570fa7f286c7",
     "rasa.engine.runner.dask.DaskGraphRunner.run": "45f0f52f574f3aa9",
-    "rasa.engine.runner.dask.DaskGraphRunner._build_dask_graph": "5bb99f974d512a36",   # the task shape the replacement follows
+    "rasa.engine.runner.dask.DaskGraphRunner._build_dask_graph": "5bb99f974d512a36",  # the task shape the replacement follows
     "rasa.engine.runner.dask.DaskGraphRunner._add_inputs_to_graph": "d04a0ca2df6241c1",
     "sanic.server.runners.serve": "1588e933e436c5c3",
     "sanic.server.runners.serve_single": "ee0bc204209c395a",  # calls serve() by module global: share_port() relies on it
@@ -62,6 +63,7 @@ class ActionServerUnavailable(RasaException):
 # is valid under its own one (tests/test_rasa_patches.py compares both on valid and broken
 # responses).  A ValidationError carries the message Rasa adds.
 
+
 class _ResponseValidator:
     """Rasa's action response schema, with the events' ``oneOf`` dispatched on the event name."""
 
@@ -75,7 +77,9 @@ class _ResponseValidator:
         base = {k: v for k, v in event_schema.items() if k != "oneOf"}
         self.top = cls({**spec, "properties": {**spec["properties"], "events": {"type": "array"}}})
         self.base = cls(base)
-        self.by_name = {alt["properties"]["event"]["const"]: cls({"allOf": [base, alt]}) for alt in event_schema["oneOf"]}
+        self.by_name = {
+            alt["properties"]["event"]["const"]: cls({"allOf": [base, alt]}) for alt in event_schema["oneOf"]
+        }
 
     def validate(self, result: Any) -> None:
         from jsonschema import ValidationError
@@ -95,7 +99,6 @@ _response_validator: Optional[_ResponseValidator] = None
 def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     global _response_validator
     from jsonschema import ValidationError
-
     from rasa.shared.constants import DOCS_BASE_URL
 
     if _response_validator is None:
@@ -208,8 +211,9 @@ async def _run_prediction_loop(self: Any, output_channel: Any, tracker: Any) -> 
     finally:
         _turn_failures.reset(token)
     if failures:
-        logger.warning("action server unavailable for %d action(s) of a turn; the customer was asked to resend",
-                       len(failures))
+        logger.warning(
+            "action server unavailable for %d action(s) of a turn; the customer was asked to resend", len(failures)
+        )
         message = {"text": texts.BUSY, "custom": {"serving": "busy"}}
         tracker.update(BotUttered(text=message["text"], data={"custom": message["custom"]}))
         await output_channel.send_response(tracker.sender_id, dict(message))
@@ -220,6 +224,7 @@ async def _run_prediction_loop(self: Any, output_channel: Any, tracker: Any) -> 
 # entities it names ("/request_service{\"service\": ...}"), with confidence 1.0: any customer can
 # forge the NLU's output that way.  Nothing in this project sends such texts (buttons carry
 # plain sentences), so every message is read by the NLU as typed.
+
 
 def _regex_message_handler_process(self: Any, messages: List[Any], domain: Any = None) -> List[Any]:
     return messages
@@ -235,6 +240,7 @@ def _regex_message_handler_process(self: Any, messages: List[Any], domain: Any =
 # returned in Rasa's shape, and a RuntimeError becomes Rasa's GraphRunError.  Safe: dask's
 # synchronous scheduler also runs each node once, after its dependencies; the two runners give
 # the same predictions on the trained model (tests/test_model_graph.py).
+
 
 def _graph_plan(schema: Any, targets: tuple) -> List[tuple]:
     order: List[tuple] = []
@@ -254,7 +260,9 @@ def _graph_plan(schema: Any, targets: tuple) -> List[tuple]:
     return order
 
 
-def _graph_runner_run(self: Any, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None) -> Dict[str, Any]:
+def _graph_runner_run(
+    self: Any, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None
+) -> Dict[str, Any]:
     from rasa.engine.exceptions import GraphRunError
 
     run_targets = tuple(targets if targets else self._graph_schema.target_names)
@@ -280,6 +288,7 @@ def _graph_runner_run(self: Any, inputs: Optional[Dict[str, Any]] = None, target
 # Only for those workers (a lone server keeps the plain socket, so a second server started on a
 # taken port by mistake still fails with "address in use" instead of silently sharing it).
 
+
 def _serve_on_shared_port(*args: Any, **kwargs: Any) -> Any:
     if kwargs.get("sock") is None and not kwargs.get("unix"):
         kwargs["reuse_port"] = True
@@ -303,15 +312,31 @@ def _targets() -> Dict[str, Any]:
     from rasa.shared.core.events import Event
 
     return {  # dotted path → (owner, attribute, replacement, the patch's short name)
-        "rasa.core.actions.action.RemoteAction._validate_action_result":
-            (RemoteAction, "_validate_action_result", _validate_action_result, "validator"),
+        "rasa.core.actions.action.RemoteAction._validate_action_result": (
+            RemoteAction,
+            "_validate_action_result",
+            _validate_action_result,
+            "validator",
+        ),
         "rasa.core.actions.action.RemoteAction.run": (RemoteAction, "run", _remote_action_run, "action_timeout"),
-        "rasa.core.processor.MessageProcessor._run_prediction_loop":
-            (MessageProcessor, "_run_prediction_loop", _run_prediction_loop, "action_timeout"),
-        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process":
-            (RegexMessageHandler, "process", _regex_message_handler_process, "intent_shortcut"),
-        "rasa.shared.core.events.Event.resolve_by_type":
-            (Event, "resolve_by_type", staticmethod(_resolve_by_type), "event_classes"),
+        "rasa.core.processor.MessageProcessor._run_prediction_loop": (
+            MessageProcessor,
+            "_run_prediction_loop",
+            _run_prediction_loop,
+            "action_timeout",
+        ),
+        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": (
+            RegexMessageHandler,
+            "process",
+            _regex_message_handler_process,
+            "intent_shortcut",
+        ),
+        "rasa.shared.core.events.Event.resolve_by_type": (
+            Event,
+            "resolve_by_type",
+            staticmethod(_resolve_by_type),
+            "event_classes",
+        ),
         "rasa.engine.runner.dask.DaskGraphRunner.run": (DaskGraphRunner, "run", _graph_runner_run, "graph_runner"),
     }
 
@@ -326,8 +351,10 @@ def apply(skip: Optional[List[str]] = None) -> None:
     the benchmark that measures each one's effect; nothing else sets it.
     """
     if rasa.__version__ != PINNED_RASA:
-        raise RuntimeError(f"assistant.rasa_patches is written for rasa {PINNED_RASA}, found {rasa.__version__}: "
-                           "re-check every patch against the new version (tests/test_rasa_patches.py)")
+        raise RuntimeError(
+            f"assistant.rasa_patches is written for rasa {PINNED_RASA}, found {rasa.__version__}: "
+            "re-check every patch against the new version (tests/test_rasa_patches.py)"
+        )
     if skip is None:
         skip = [x for x in os.environ.get("RASA_PATCHES_SKIP", "").split(",") if x]
     unknown = set(skip) - set(NAMES)

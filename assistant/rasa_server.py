@@ -12,6 +12,7 @@ port with SO_REUSEPORT, so the kernel spreads connections across them (Sanic's o
 mode sent 20 simultaneous clients 20 : 1 to one worker).  A worker that dies is forked again
 (back-off 1 s, doubling to 30 s); SIGTERM or SIGINT stops them all.
 """
+
 from __future__ import annotations
 
 import os
@@ -91,7 +92,11 @@ def run_workers(count: int, argv: List[str]) -> int:
         started = workers.pop(pid, None)
         if started is None or stopping["now"]:
             continue
-        how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else f"exit {os.waitstatus_to_exitcode(status)}"
+        how = (
+            f"signal {-os.waitstatus_to_exitcode(status)}"
+            if os.WIFSIGNALED(status)
+            else f"exit {os.waitstatus_to_exitcode(status)}"
+        )
         backoff = 1.0 if time.monotonic() - started > 60 else min(MAX_BACKOFF, backoff * 2)
         _log(f"worker {pid} ended ({how}); starting another in {backoff:.0f} s")
         time.sleep(backoff)

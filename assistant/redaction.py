@@ -8,6 +8,7 @@ plain digits and cannot be recognised in a line; they are kept out by the first 
 log test (tests/test_serving_logs.py) checks that a whole request conversation leaves none of
 these values in any log file.
 """
+
 from __future__ import annotations
 
 import logging

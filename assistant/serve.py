@@ -7,6 +7,7 @@ them up; every setting comes from the environment (``assistant.settings``, READM
 ``Assistant`` starts that same supervisor as a child process on free ports, with its own
 stores if asked, and waits until its health endpoint says every part is up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,13 @@ class Assistant:
     ASSISTANT_STOCK …); logs and run files go to a folder of its own.
     """
 
-    def __init__(self, model: Optional[Path] = None, env: Optional[Dict[str, str]] = None,
-                 work_dir: Optional[Path] = None, port: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        model: Optional[Path] = None,
+        env: Optional[Dict[str, str]] = None,
+        work_dir: Optional[Path] = None,
+        port: Optional[int] = None,
+    ) -> None:
         self.model = model
         self.port = port or free_port()
         self.action_port = free_port()
@@ -78,8 +84,12 @@ class Assistant:
         """The serving settings of this instance's ports, whose URLs the properties below are."""
         from assistant.settings import Settings
 
-        return Settings(rasa_port=self.port, actions_port=self.action_port, health_port=self.health_port,
-                        console_port=self.console_port)
+        return Settings(
+            rasa_port=self.port,
+            actions_port=self.action_port,
+            health_port=self.health_port,
+            console_port=self.console_port,
+        )
 
     @property
     def url(self) -> str:
@@ -106,15 +116,30 @@ class Assistant:
 
         self.model = self.model or ensure_model(quiet=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_PORT": str(self.port), "ACTIONS_PORT": str(self.action_port),
-               "HEALTH_PORT": str(self.health_port), "RASA_API_TOKEN": self.api_token, "CONSOLE_PORT": str(self.console_port),
-               "CONSOLE_DB_URL": f"sqlite:///{self.work_dir / 'console.sqlite3'}",
-               "LOG_DIR": str(self.log_dir), "RUN_DIR": str(self.work_dir / "run"),
-               "CONVERSATIONS_DB_URL": f"sqlite:///{self.work_dir / 'conversations.sqlite3'}", **self.env}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RASA_PORT": str(self.port),
+            "ACTIONS_PORT": str(self.action_port),
+            "HEALTH_PORT": str(self.health_port),
+            "RASA_API_TOKEN": self.api_token,
+            "CONSOLE_PORT": str(self.console_port),
+            "CONSOLE_DB_URL": f"sqlite:///{self.work_dir / 'console.sqlite3'}",
+            "LOG_DIR": str(self.log_dir),
+            "RUN_DIR": str(self.work_dir / "run"),
+            "CONVERSATIONS_DB_URL": f"sqlite:///{self.work_dir / 'conversations.sqlite3'}",
+            **self.env,
+        }
         started = time.perf_counter()
         out = open(self.log_dir / "supervisor.log", "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant.serve", "--model", str(self.model)], cwd=ROOT,
-                                     env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.serve", "--model", str(self.model)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         out.close()
         deadline = time.time() + timeout
         while time.time() < deadline:

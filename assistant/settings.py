@@ -5,6 +5,7 @@ production layout all mean the same thing by them.  Defaults are embedded: SQLit
 ``var/``, one worker, no Redis — a fresh machine needs nothing else.  The production layout is
 the same code with ``CONVERSATIONS_DB_URL`` (PostgreSQL), ``REDIS_URL`` and ``SANIC_WORKERS`` set.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from knowledge.config import ROOT
 
 VAR_DIR = ROOT / "var"
-RUN_DIR = VAR_DIR / "run"          # files written for one run: endpoints, credentials, API token
+RUN_DIR = VAR_DIR / "run"  # files written for one run: endpoints, credentials, API token
 LOG_DIR = VAR_DIR / "log"
 DEFAULT_CONVERSATIONS_DB = VAR_DIR / "conversations.sqlite3"
 TOKEN_FILE = RUN_DIR / "rasa-api-token"
@@ -46,12 +47,14 @@ class Settings:
     sanic_workers: int = 1
     action_workers: int = 1
     api_token: str = ""
-    action_timeout: float = 2.5     # seconds one action-server call may take before the user hears an apology
+    action_timeout: float = 2.5  # seconds one action-server call may take before the user hears an apology
     max_message_chars: int = 1000
-    max_concurrent_turns: int = 8   # per Rasa worker; more only lengthens every turn (assistant.channels.inputs.TurnGate)
+    max_concurrent_turns: int = (
+        8  # per Rasa worker; more only lengthens every turn (assistant.channels.inputs.TurnGate)
+    )
     log_dir: Path = LOG_DIR
     run_dir: Path = RUN_DIR
-    stock: bool = False             # Rasa as shipped: in-memory stores, REST channel, no changes (benchmarks' reference)
+    stock: bool = False  # Rasa as shipped: in-memory stores, REST channel, no changes (benchmarks' reference)
     warnings: List[str] = field(default_factory=list)
 
     @classmethod
@@ -77,8 +80,10 @@ class Settings:
         )
         if s.sanic_workers > 1 and not s.redis_url and not s.stock:
             # Rasa itself would silently fall back to one worker with its in-memory lock store
-            s.warnings.append(f"SANIC_WORKERS={s.sanic_workers} 需要 Redis 锁存储（请设置 REDIS_URL）；"
-                              "没有它，多个 worker 会同时改写同一会话。本次只用 1 个 worker。")
+            s.warnings.append(
+                f"SANIC_WORKERS={s.sanic_workers} 需要 Redis 锁存储（请设置 REDIS_URL）；"
+                "没有它，多个 worker 会同时改写同一会话。本次只用 1 个 worker。"
+            )
             s.sanic_workers = 1
         return s
 

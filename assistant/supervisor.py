@@ -14,6 +14,7 @@ While the action server is down or hung, the Rasa server answers each customer w
 ACTION_TIMEOUT_SECONDS with a polite message (``assistant.rasa_patches``), so no one waits in
 silence for the restart.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -105,21 +106,54 @@ class Supervisor:
         s.log_dir.mkdir(parents=True, exist_ok=True)
         endpoints, credentials = layout.write(s)
         py = sys.executable
-        actions = Part("actions", "动作服务器", [py, "-m", "assistant.action_server", "--port", str(s.actions_port)],
-                       f"http://127.0.0.1:{s.actions_port}/health", s.log_dir / f"actions-{s.actions_port}.log", 10.0)
+        actions = Part(
+            "actions",
+            "动作服务器",
+            [py, "-m", "assistant.action_server", "--port", str(s.actions_port)],
+            f"http://127.0.0.1:{s.actions_port}/health",
+            s.log_dir / f"actions-{s.actions_port}.log",
+            10.0,
+        )
         entry = ["rasa"] if s.stock else ["assistant.rasa_server"]
-        rasa_cmd = [py, "-m", *entry, "run", "--model", str(self.model), "--port", str(s.rasa_port),
-                    "--interface", s.interface, "--enable-api", "--credentials", str(credentials),
-                    "--endpoints", str(endpoints)]
+        rasa_cmd = [
+            py,
+            "-m",
+            *entry,
+            "run",
+            "--model",
+            str(self.model),
+            "--port",
+            str(s.rasa_port),
+            "--interface",
+            s.interface,
+            "--enable-api",
+            "--credentials",
+            str(credentials),
+            "--endpoints",
+            str(endpoints),
+        ]
         # the API token reaches assistant.rasa_server through its environment (RASA_API_TOKEN), not its
         # command line, where `ps` would show it
-        rasa = Part("rasa", "Rasa 服务器", rasa_cmd, f"http://127.0.0.1:{s.rasa_port}/webhooks/rest/",
-                    s.log_dir / f"rasa-{s.rasa_port}.log", 60.0, env={"RASA_API_TOKEN": s.api_token})
+        rasa = Part(
+            "rasa",
+            "Rasa 服务器",
+            rasa_cmd,
+            f"http://127.0.0.1:{s.rasa_port}/webhooks/rest/",
+            s.log_dir / f"rasa-{s.rasa_port}.log",
+            60.0,
+            env={"RASA_API_TOKEN": s.api_token},
+        )
         if s.stock:
             return [actions, rasa]
-        console = Part("console", "健康管家工作台", [py, "-m", "console", "serve", "--port", str(s.console_port)],
-                       f"http://127.0.0.1:{s.console_port}/healthz", s.log_dir / f"console-{s.console_port}.log", 20.0,
-                       env={"RASA_API_TOKEN": s.api_token, "RASA_PORT": str(s.rasa_port)})
+        console = Part(
+            "console",
+            "健康管家工作台",
+            [py, "-m", "console", "serve", "--port", str(s.console_port)],
+            f"http://127.0.0.1:{s.console_port}/healthz",
+            s.log_dir / f"console-{s.console_port}.log",
+            20.0,
+            env={"RASA_API_TOKEN": s.api_token, "RASA_PORT": str(s.rasa_port)},
+        )
         return [actions, rasa, console]
 
     # -- output --------------------------------------------------------------------------
@@ -132,7 +166,7 @@ class Supervisor:
             return "配置: Rasa 原样（内存会话存储、内存锁、1 个 worker），仅用于基准对照"
         store = repr(make_url(s.conversations_db_url))
         locks = f"Redis 锁（{repr(make_url(s.redis_url))}）" if s.redis_url else "进程内锁"
-        return (f"会话存储: {store}；{locks}；Rasa worker: {s.sanic_workers}；动作服务器 worker: {s.action_workers}")
+        return f"会话存储: {store}；{locks}；Rasa worker: {s.sanic_workers}；动作服务器 worker: {s.action_workers}"
 
     @staticmethod
     def _account_hint() -> str:
@@ -162,8 +196,14 @@ class Supervisor:
         log = open(part.log_path, "ab")
         log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} start: {part.name} =====\n".encode())
         log.flush()
-        part.proc = await asyncio.create_subprocess_exec(*part.command, stdout=log, stderr=log, env=env,
-                                                         start_new_session=True, cwd=str(Path(__file__).resolve().parent.parent))
+        part.proc = await asyncio.create_subprocess_exec(
+            *part.command,
+            stdout=log,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
         log.close()
         part.started_at = time.monotonic()
         part.up, part.failing_since, part.workers = False, None, []
@@ -182,8 +222,10 @@ class Supervisor:
             delay = part.backoff
             part.backoff = min(MAX_BACKOFF, part.backoff * 2)
             part.restarts += 1
-            self.say(f"{part.label}（pid {part.proc.pid}）{part.last_exit}；{delay:.1f} 秒后重启（第 {part.restarts} 次重启）。"
-                     f"日志: {part.log_path}")
+            self.say(
+                f"{part.label}（pid {part.proc.pid}）{part.last_exit}；{delay:.1f} 秒后重启（第 {part.restarts} 次重启）。"
+                f"日志: {part.log_path}"
+            )
             try:
                 await asyncio.wait_for(self.stopping.wait(), timeout=delay)
                 return
@@ -209,16 +251,24 @@ class Supervisor:
                     part.up = False
                     part.failing_since = part.failing_since or now
                     if now - part.failing_since >= part.hang_after:
-                        self.say(f"{part.label}（pid {part.proc.pid}）已 {now - part.failing_since:.0f} 秒无响应，强制重启。")
+                        self.say(
+                            f"{part.label}（pid {part.proc.pid}）已 {now - part.failing_since:.0f} 秒无响应，强制重启。"
+                        )
                         _signal_group(part.proc.pid, signal.SIGKILL)
                         part.failing_since = None
             if not self.ready.is_set() and all(p.up for p in self.parts):
                 self.ready.set()
                 channels = "".join(f"\n           {label}: {url}" for label, url in self.channel_urls())
-                console = "" if self.settings.stock else f"\n           健康管家工作台: {self.settings.console_url}{self._account_hint()}"
-                self.say(f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}{console}\n"
-                         f"           健康检查: {self.settings.health_url}\n           {self.layout_line()}\n"
-                         "           另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。")
+                console = (
+                    ""
+                    if self.settings.stock
+                    else f"\n           健康管家工作台: {self.settings.console_url}{self._account_hint()}"
+                )
+                self.say(
+                    f"助手已就绪（{time.monotonic() - self.started:.0f} 秒）: {self.settings.rest_url}{channels}{console}\n"
+                    f"           健康检查: {self.settings.health_url}\n           {self.layout_line()}\n"
+                    "           另开一个终端运行 `make shell` 即可对话；Ctrl-C 停止。"
+                )
             try:
                 await asyncio.wait_for(self.stopping.wait(), timeout=PROBE_EVERY)
             except asyncio.TimeoutError:
@@ -232,8 +282,10 @@ class Supervisor:
         gone = [p for p in part.workers if p not in now]
         if gone and part.workers:
             new = [p for p in now if p not in part.workers]
-            self.say(f"{part.label}的 worker（pid {', '.join(map(str, gone))}）已退出"
-                     f"{'，由 pid ' + ', '.join(map(str, new)) + ' 接替' if new else '，正在重启'}。日志: {part.log_path}")
+            self.say(
+                f"{part.label}的 worker（pid {', '.join(map(str, gone))}）已退出"
+                f"{'，由 pid ' + ', '.join(map(str, new)) + ' 接替' if new else '，正在重启'}。日志: {part.log_path}"
+            )
         part.workers = now
 
     @staticmethod
@@ -260,8 +312,12 @@ class Supervisor:
     def health(self) -> Dict[str, object]:
         parts = {p.name: p.status() for p in self.parts}
         all_up = all(p.up for p in self.parts)
-        return {"status": "ok" if all_up else ("starting" if not self.ready.is_set() else "degraded"),
-                "parts": parts, "rest_url": self.settings.rest_url, "layout": self.layout_line()}
+        return {
+            "status": "ok" if all_up else ("starting" if not self.ready.is_set() else "degraded"),
+            "parts": parts,
+            "rest_url": self.settings.rest_url,
+            "layout": self.layout_line(),
+        }
 
     async def _serve_health(self) -> web.AppRunner:
         async def handle(_: web.Request) -> web.Response:

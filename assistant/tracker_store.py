@@ -24,6 +24,7 @@ On a database server the database work runs in a thread (SQLAlchemy Core; Rasa's
 blocks the event loop on every query and commit), so one conversation's round trips and commit
 do not hold up the other turns; on SQLite, a local file, it runs inline (measured: faster).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,9 +46,10 @@ from assistant.history import MAX_TURNS, compact, user_turns
 from assistant.settings import Settings
 from storage.engines import make_engine
 
-
 DEFAULT_CACHE_SIZE = 10_000
-_PERSISTED = "_assistant_persisted"   # attribute on a tracker: (number of its events already in the table, id of the last)
+_PERSISTED = (
+    "_assistant_persisted"  # attribute on a tracker: (number of its events already in the table, id of the last)
+)
 _RESETS = {SessionStarted.type_name, Restarted.type_name}
 T = TypeVar("T")
 # the range queries' index, declared once on Rasa's table (Rasa indexes sender_id alone)
@@ -57,8 +59,15 @@ _SENDER_ID_INDEX = sa.Index("ix_events_sender_id_id", SQLTrackerStore.SQLEvent.s
 class ConversationStore(SQLTrackerStore):
     """SQLTrackerStore on ``CONVERSATIONS_DB_URL`` that keeps each conversation's recent tracker (see module doc)."""
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None, url: Optional[Text] = None,
-                 event_broker: Optional[EventBroker] = None, cache_size: Optional[int] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        url: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        cache_size: Optional[int] = None,
+        **kwargs: Any,
+    ) -> None:
         url = url or (host if host and "://" in host else None) or Settings.from_env().conversations_db_url
         self.engine = make_engine(url, **create_engine_kwargs(url))
         self.Base.metadata.create_all(self.engine)  # a new table gets both indexes
@@ -68,7 +77,11 @@ class ConversationStore(SQLTrackerStore):
             pass
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._inline = self.engine.dialect.name == "sqlite"
-        size = cache_size if cache_size is not None else int(os.environ.get("CONVERSATION_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
+        size = (
+            cache_size
+            if cache_size is not None
+            else int(os.environ.get("CONVERSATION_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
+        )
         self._kept: "OrderedDict[str, DialogueStateTracker]" = OrderedDict()
         self._cache_size = max(0, size)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
@@ -111,12 +124,21 @@ class ConversationStore(SQLTrackerStore):
     def _rows_after(self, sender_id: str, last_id: int) -> List[Tuple[int, str, str]]:
         t = self.SQLEvent.__table__
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.select(t.c.id, t.c.type_name, t.c.data)
-                                                   .where(t.c.sender_id == sender_id, t.c.id > last_id).order_by(t.c.id))]
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    sa.select(t.c.id, t.c.type_name, t.c.data)
+                    .where(t.c.sender_id == sender_id, t.c.id > last_id)
+                    .order_by(t.c.id)
+                )
+            ]
 
     def _session_rows(self, sender_id: str) -> List[Tuple[int, str]]:
         with self.session_scope() as session:
-            return [(row.id, row.data) for row in self._event_query(session, sender_id, fetch_events_from_all_sessions=False)]
+            return [
+                (row.id, row.data)
+                for row in self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            ]
 
     def _count_session_rows(self, sender_id: str) -> int:
         with self.session_scope() as session:
@@ -153,6 +175,11 @@ class ConversationStore(SQLTrackerStore):
     def _row(sender_id: str, event: Event) -> Dict[str, Any]:
         """The row Rasa's SQLTrackerStore writes for an event (same columns, same JSON)."""
         data = event.as_dict()
-        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                "action_name": data.get("name"), "data": json.dumps(data)}
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }

@@ -10,6 +10,7 @@ per turn** (utime + stime from /proc over a fixed sequential workload: 100 turns
 throughput.  Variants: ``all`` (what `make run` serves), ``without-<change>`` (see
 bench_serving.WITHOUT), and ``stock`` (Rasa as shipped, in-memory stores).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List
 
+from bench_serving import CONVERSATION, REPEATED, WITHOUT, Client, conversations
+
 from assistant.model import ensure_model
 from assistant.serve import Assistant
-from bench_serving import CONVERSATION, REPEATED, WITHOUT, Client, conversations
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -52,8 +54,12 @@ async def workload(assistant: Assistant, tag: str) -> Dict[str, float]:
         long = [(await client.turn(f"{tag}-long", REPEATED[j % len(REPEATED)]))[0] for j in range(120)]
         cpu_ms = (cpu_seconds(pids) - before) * 1000 / (len(seq) + len(long))
         c20 = await conversations(client, f"{tag}-c20", 20, 10)
-    return {"cpu_ms_per_turn": cpu_ms, "turn_p50_ms": statistics.median(seq),
-            "growth_ratio": statistics.median(long[110:]) / statistics.median(long[:10]), "c20_turns_per_s": c20["turns_per_s"]}
+    return {
+        "cpu_ms_per_turn": cpu_ms,
+        "turn_p50_ms": statistics.median(seq),
+        "growth_ratio": statistics.median(long[110:]) / statistics.median(long[:10]),
+        "c20_turns_per_s": c20["turns_per_s"],
+    }
 
 
 def variant_env(name: str) -> Dict[str, str]:
@@ -61,7 +67,7 @@ def variant_env(name: str) -> Dict[str, str]:
         return {}
     if name == "stock":
         return {"ASSISTANT_STOCK": "1"}
-    return dict(WITHOUT[name[len("without-"):]])
+    return dict(WITHOUT[name[len("without-") :]])
 
 
 def main() -> None:
@@ -74,17 +80,23 @@ def main() -> None:
     names = args.variants.split(",")
     runs: Dict[str, List[Dict[str, float]]] = {n: [] for n in names}
     for r in range(args.rounds):
-        for name in (names if r % 2 == 0 else list(reversed(names))):
+        for name in names if r % 2 == 0 else list(reversed(names)):
             with ExitStack() as stack:
                 assistant = stack.enter_context(Assistant(model=model, env=variant_env(name)))
                 runs[name].append(asyncio.run(workload(assistant, f"{name}-{r}")))
-            print(f"round {r + 1} {name:<26} " + "  ".join(f"{k} {v:.2f}" for k, v in runs[name][-1].items()), flush=True)
-    print(f"\nmedians of {args.rounds} rounds          CPU ms/turn   median turn ms   turns 111-120 / 1-10   20 conv. turns/s")
+            print(
+                f"round {r + 1} {name:<26} " + "  ".join(f"{k} {v:.2f}" for k, v in runs[name][-1].items()), flush=True
+            )
+    print(
+        f"\nmedians of {args.rounds} rounds          CPU ms/turn   median turn ms   turns 111-120 / 1-10   20 conv. turns/s"
+    )
     table = {}
     for name in names:
         m = {k: statistics.median(x[k] for x in runs[name]) for k in runs[name][0]}
         table[name] = m
-        print(f"{name:<30} {m['cpu_ms_per_turn']:10.1f} {m['turn_p50_ms']:15.1f} {m['growth_ratio']:20.2f} {m['c20_turns_per_s']:18.1f}")
+        print(
+            f"{name:<30} {m['cpu_ms_per_turn']:10.1f} {m['turn_p50_ms']:15.1f} {m['growth_ratio']:20.2f} {m['c20_turns_per_s']:18.1f}"
+        )
     if args.json:
         args.json.write_text(json.dumps({"medians": table, "runs": runs}, indent=2), "utf-8")
 

@@ -8,6 +8,7 @@ printed place name of every city list and asks ``is_covered`` for every
 timing each call.  Prints p50 / p95 / max per call in microseconds.
 Aim: well under 1 ms per call in-process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ def _time_calls(fn: Callable[[object], object], args: List[object], repeat: int)
 
 
 def _report(label: str, samples: List[float]) -> None:
-    print(f"{label:<34} n={len(samples):>6}  p50 {statistics.median(samples):7.1f} µs  "
-          f"p95 {_percentile(samples, 0.95):7.1f} µs  max {max(samples):8.1f} µs")
+    print(
+        f"{label:<34} n={len(samples):>6}  p50 {statistics.median(samples):7.1f} µs  "
+        f"p95 {_percentile(samples, 0.95):7.1f} µs  max {max(samples):8.1f} µs"
+    )
 
 
 def main() -> None:
@@ -68,7 +71,10 @@ def main() -> None:
                 continue
             pairs += [(s, name) for name in listed]
             pairs += [(s, d.name) for d in prefectures[: len(listed)]]
-        _report("is_covered (listed + unlisted)", _time_calls(lambda p: kb.is_covered(p[0].product, p[0], p[1]), pairs, args.repeat))
+        _report(
+            "is_covered (listed + unlisted)",
+            _time_calls(lambda p: kb.is_covered(p[0].product, p[0], p[1]), pairs, args.repeat),
+        )
         by_name = [(s.product.id, s.name, name) for s, name in pairs[:2000]]
         _report("is_covered (by names, as the CLI)", _time_calls(lambda p: kb.is_covered(*p), by_name, args.repeat))
 

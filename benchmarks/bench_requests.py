@@ -7,6 +7,7 @@ Loads the demo policies into a temporary SQLite store, then times binding, choos
 requests (each counts the day's references and writes the request and its first status change).
 Aim: every call well under 10 ms, so a form turn stays within the assistant's 100 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,13 +45,25 @@ def main() -> None:
         desk.load_demo_policies()
         policy = desk.policy("ZAP2025000101")
         service = desk.service_of(policy, "direct_billing")  # unlimited uses: every submission is accepted
-        values = {"place": "上海市", "hospital": "复旦大学附属华山医院", "date_time": "2030-01-07 09:00", "phone": "13800000101"}
+        values = {
+            "place": "上海市",
+            "hospital": "复旦大学附属华山医院",
+            "date_time": "2030-01-07 09:00",
+            "phone": "13800000101",
+        }
         _report("bind", _time(lambda i: desk.bind("bench", f"s{i}", "ZAP2025000101", "1234"), 200))
         _report("choose_service", _time(lambda i: desk.choose_service(policy, "直付医疗服务"), 200))
         _report("check place", _time(lambda i: desk.check_field(policy, service, "place", "上海", {}), 200))
-        _report("check date_time", _time(lambda i: desk.check_field(policy, service, "date_time", "下周二上午9点", {}), 200))
-        _report("submit", _time(lambda i: desk.submit("bench", "s0", policy, service, values, f"draft-{i}"), args.requests))
-        _report("submit again (idempotent)", _time(lambda i: desk.submit("bench", "s0", policy, service, values, f"draft-{i}"), 200))
+        _report(
+            "check date_time", _time(lambda i: desk.check_field(policy, service, "date_time", "下周二上午9点", {}), 200)
+        )
+        _report(
+            "submit", _time(lambda i: desk.submit("bench", "s0", policy, service, values, f"draft-{i}"), args.requests)
+        )
+        _report(
+            "submit again (idempotent)",
+            _time(lambda i: desk.submit("bench", "s0", policy, service, values, f"draft-{i}"), 200),
+        )
         _report(f"requests_of ({args.requests} stored)", _time(lambda i: desk.requests_of("bench", "s0"), 20))
         desk.engine.dispose()
 

@@ -19,6 +19,7 @@ machine's services; ``default-<change>`` = the default layout with one change re
 WITHOUT), for each change's own figure.  ``--train`` first times a full training with an empty
 Rasa cache.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,16 @@ from assistant.serve import Assistant
 from knowledge.config import ROOT
 
 CONVERSATION = [
-    "平安的住院陪护在合肥能用吗", "那乌海呢", "需要提前多久申请", "住院垫付要准备什么材料", "我买的是平安的",
-    "陪诊在杭州能用吗", "义乌呢", "等待期多久", "客服电话多少", "门诊协助怎么申请",
+    "平安的住院陪护在合肥能用吗",
+    "那乌海呢",
+    "需要提前多久申请",
+    "住院垫付要准备什么材料",
+    "我买的是平安的",
+    "陪诊在杭州能用吗",
+    "义乌呢",
+    "等待期多久",
+    "客服电话多少",
+    "门诊协助怎么申请",
 ]
 REPEATED = ["平安的住院陪护在合肥能用吗", "那乌海呢", "需要提前多久申请", "客服电话多少"]
 TIMEOUT = 60.0
@@ -70,8 +79,9 @@ class Client:
         self.session: aiohttp.ClientSession
 
     async def __aenter__(self) -> "Client":
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                             timeout=aiohttp.ClientTimeout(total=TIMEOUT))
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=TIMEOUT)
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -83,8 +93,12 @@ class Client:
         try:
             async with self.session.post(self.url, json={"sender": sender, "message": text}) as resp:
                 body = await resp.json(content_type=None)
-                ok = resp.status == 200 and isinstance(body, list) and bool(body) and \
-                    not any(texts.BUSY == m.get("text") for m in body)
+                ok = (
+                    resp.status == 200
+                    and isinstance(body, list)
+                    and bool(body)
+                    and not any(texts.BUSY == m.get("text") for m in body)
+                )
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             ok = False
         return (time.perf_counter() - t) * 1000, ok
@@ -105,8 +119,14 @@ async def conversations(client: Client, tag: str, n: int, turns: int) -> Dict[st
     t = time.perf_counter()
     await asyncio.gather(*(one(k) for k in range(n)))
     took = time.perf_counter() - t
-    return {"turns": n * turns, "seconds": took, "turns_per_s": n * turns / took, "p50": statistics.median(latencies),
-            "p95": percentile(latencies, 0.95), "errors": errors}
+    return {
+        "turns": n * turns,
+        "seconds": took,
+        "turns_per_s": n * turns / took,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "errors": errors,
+    }
 
 
 async def measure(url: str, tag: str) -> Dict[str, object]:
@@ -129,20 +149,27 @@ async def measure(url: str, tag: str) -> Dict[str, object]:
             ms, _ = await client.turn(f"{tag}-long", REPEATED[j % len(REPEATED)])
             long.append(ms)
         early, late = statistics.median(long[:10]), statistics.median(long[110:120])
-        return {"single": single, "c20": c20, "c200": c200,
-                "growth": {"turns_1_10_ms": early, "turns_111_120_ms": late, "ratio": late / early}}
+        return {
+            "single": single,
+            "c20": c20,
+            "c200": c200,
+            "growth": {"turns_1_10_ms": early, "turns_111_120_ms": late, "ratio": late / early},
+        }
 
 
 WITHOUT = {  # "default-<change>": the default layout with one of this project's changes removed
-    **{patch: {"RASA_PATCHES_SKIP": patch} for patch in ("validator", "event_classes", "action_timeout", "graph_runner")},
-    "kept_trackers": {"CONVERSATION_CACHE_SIZE": "0"},   # no kept tracker, so no short history either
+    **{
+        patch: {"RASA_PATCHES_SKIP": patch}
+        for patch in ("validator", "event_classes", "action_timeout", "graph_runner")
+    },
+    "kept_trackers": {"CONVERSATION_CACHE_SIZE": "0"},  # no kept tracker, so no short history either
     "gate": {"MAX_CONCURRENT_TURNS": "100000"},
 }
 
 
 def layout_env(name: str, stack: ExitStack) -> Dict[str, str]:
     if name.startswith("default-"):
-        change = name[len("default-"):]
+        change = name[len("default-") :]
         if change not in WITHOUT:
             raise SystemExit(f"unknown change {change!r} ({', '.join(WITHOUT)})")
         return dict(WITHOUT[change])
@@ -164,10 +191,14 @@ def report(name: str, r: Dict[str, object]) -> None:
     print(f"start to ready                        {r['ready_s']:7.1f} s")
     print(f"one conversation                      p50 {s['p50']:6.1f} ms   p95 {s['p95']:6.1f} ms")
     for label, c in (("20 concurrent conversations", c20), ("200 concurrent conversations", c200)):
-        print(f"{label:<37} {c['turns_per_s']:6.1f} turns/s   p50 {c['p50']:7.1f} ms   p95 {c['p95']:7.1f} ms   "
-              f"errors {c['errors']}/{c['turns']}")
-    print(f"median turn, turns 1-10 / 111-120     {g['turns_1_10_ms']:6.1f} ms / {g['turns_111_120_ms']:6.1f} ms   "
-          f"ratio {g['ratio']:.2f}")
+        print(
+            f"{label:<37} {c['turns_per_s']:6.1f} turns/s   p50 {c['p50']:7.1f} ms   p95 {c['p95']:7.1f} ms   "
+            f"errors {c['errors']}/{c['turns']}"
+        )
+    print(
+        f"median turn, turns 1-10 / 111-120     {g['turns_1_10_ms']:6.1f} ms / {g['turns_111_120_ms']:6.1f} ms   "
+        f"ratio {g['ratio']:.2f}"
+    )
     print("peak RSS (VmHWM)                      " + "   ".join(f"{k} {v:.0f} MB" for k, v in r["rss_mb"].items()))
 
 
@@ -182,8 +213,26 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain.yml",
-                            "--data", "bot/data", "--out", tmp], cwd=ROOT, check=True, capture_output=True, env=env)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "train",
+                    "--config",
+                    "config.yml",
+                    "--domain",
+                    "bot/domain.yml",
+                    "--data",
+                    "bot/data",
+                    "--out",
+                    tmp,
+                ],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                env=env,
+            )
             results["train_s"] = time.perf_counter() - t
             print(f"train full model (no cache)           {results['train_s']:7.1f} s")
     model = ensure_model(quiet=True)
@@ -193,7 +242,9 @@ def main() -> None:
             assistant = stack.enter_context(Assistant(model=model, env=env))
             r: Dict[str, object] = asyncio.run(measure(assistant.url, name))
             r["ready_s"] = assistant.ready_after
-            r["rss_mb"] = {f"{part}[{pid}]": peak_rss_mb(pid) for part, pids in assistant.pids().items() for pid in pids}
+            r["rss_mb"] = {
+                f"{part}[{pid}]": peak_rss_mb(pid) for part, pids in assistant.pids().items() for pid in pids
+            }
             results[name] = r
             report(name, r)
     if args.json:

@@ -9,6 +9,7 @@ after another, all users at once.  Reported per mode: p50 / p95 / max from POST 
 reply, turns per second, how many turns fell back to the customer-service API ("success", then
 the answer sent through the API) and how many callbacks failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,11 +19,11 @@ import time
 from typing import Dict, List
 
 import aiohttp
+from bench_serving import CONVERSATION, percentile
 
 from assistant.channels.wechat_standin import StandInAPI, WeChatSender
 from assistant.model import ensure_model
 from assistant.serve import Assistant, free_port
-from bench_serving import CONVERSATION, percentile
 
 TOKEN, APP_ID, SECRET = "bench-token", "wxbench0000000001", "bench-secret"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
@@ -50,8 +51,13 @@ async def run(sender: WeChatSender, mode: str, users: int, turns: int) -> Dict[s
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
         await asyncio.gather(*(user(k, session) for k in range(users)))
     took = time.perf_counter() - started
-    return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "max": max(latencies),
-            "turns_per_s": len(latencies) / took, **counts}
+    return {
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "max": max(latencies),
+        "turns_per_s": len(latencies) / took,
+        **counts,
+    }
 
 
 def main() -> None:
@@ -61,18 +67,25 @@ def main() -> None:
     ap.add_argument("--modes", default="plain,safe")
     args = ap.parse_args()
     with StandInAPI(APP_ID, SECRET, free_port(), quota_per_message=10**6) as api:
-        env = {"WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,
-               "WECHAT_API_BASE": api.base}
+        env = {
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_AES_KEY": AES_KEY,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": SECRET,
+            "WECHAT_API_BASE": api.base,
+        }
         with Assistant(model=ensure_model(quiet=True), env=env) as assistant:
             sender = WeChatSender(f"{assistant.base}/webhooks/wechat/webhook", TOKEN, AES_KEY, APP_ID)
             asyncio.run(run(sender, "plain", 2, 5))  # warm-up
             for mode in args.modes.split(","):
                 r = asyncio.run(run(sender, mode, args.users, args.turns))
                 time.sleep(1)
-                print(f"{mode:<6} {args.users} users x {args.turns} turns: POST to passive reply p50 {r['p50']:.1f} ms, "
-                      f"p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms; {r['turns_per_s']:.1f} turns/s; "
-                      f"passive {r['passive']}, fell back to the customer-service API {r['success']} "
-                      f"(messages the stand-in received: {len(api.sent)}), failed {r['failed']}")
+                print(
+                    f"{mode:<6} {args.users} users x {args.turns} turns: POST to passive reply p50 {r['p50']:.1f} ms, "
+                    f"p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms; {r['turns_per_s']:.1f} turns/s; "
+                    f"passive {r['passive']}, fell back to the customer-service API {r['success']} "
+                    f"(messages the stand-in received: {len(api.sent)}), failed {r['failed']}"
+                )
 
 
 if __name__ == "__main__":

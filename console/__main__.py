@@ -1,6 +1,7 @@
 """python -m console add-user NAME --role butler|supervisor   (the password is read from standard input)
-   python -m console serve [--port 5080]                         (started by `make run`'s supervisor)
+python -m console serve [--port 5080]                         (started by `make run`'s supervisor)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,9 @@ import sys
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m console", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    add = sub.add_parser("add-user", help="create an account (or set its password and role); the password comes from stdin")
+    add = sub.add_parser(
+        "add-user", help="create an account (or set its password and role); the password comes from stdin"
+    )
     add.add_argument("name")
     add.add_argument("--role", choices=("butler", "supervisor"), required=True)
     serve = sub.add_parser("serve", help="run the console")

@@ -7,6 +7,7 @@ every state-changing request must send back.  After ``max_failures`` failed logi
 account within ``lockout_minutes`` (or four times as many from one address) logins are refused
 for that long, the right password included.  Every action of a butler is an ``AuditEntry``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,7 +49,9 @@ def _digest(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, engine: Any, max_failures: int = 5, lockout_minutes: float = 15.0, session_hours: float = 8.0) -> None:
+    def __init__(
+        self, engine: Any, max_failures: int = 5, lockout_minutes: float = 15.0, session_hours: float = 8.0
+    ) -> None:
         self.engine = engine
         self.max_failures = max_failures
         self.lockout = timedelta(minutes=lockout_minutes)
@@ -83,10 +86,14 @@ class Accounts:
         at = now()
         with Session(self.engine) as s, s.begin():
             since = at - self.lockout
-            by_name = s.execute(select(func.count()).select_from(LoginFailure).where(
-                LoginFailure.name == name, LoginFailure.at > since)).scalar_one()
-            by_address = s.execute(select(func.count()).select_from(LoginFailure).where(
-                LoginFailure.address == address, LoginFailure.at > since)).scalar_one()
+            by_name = s.execute(
+                select(func.count()).select_from(LoginFailure).where(LoginFailure.name == name, LoginFailure.at > since)
+            ).scalar_one()
+            by_address = s.execute(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(LoginFailure.address == address, LoginFailure.at > since)
+            ).scalar_one()
             if by_name >= self.max_failures or by_address >= 4 * self.max_failures:
                 self._audit(s, name or "?", "login_locked", detail={"address": address})
                 return None, "", "locked"
@@ -104,8 +111,15 @@ class Accounts:
                 row.password_hash = _hasher.hash(password)
             s.execute(delete(LoginFailure).where(LoginFailure.name == name))
             token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-            s.add(LoginSession(token_hash=_digest(token), account_id=row.id, csrf=csrf, created_at=at,
-                               expires_at=at + self.session_life))
+            s.add(
+                LoginSession(
+                    token_hash=_digest(token),
+                    account_id=row.id,
+                    csrf=csrf,
+                    created_at=at,
+                    expires_at=at + self.session_life,
+                )
+            )
             self._audit(s, row.name, "login", detail={"address": address})
             return User(row.id, row.name, row.role, csrf), token, ""
 
@@ -114,8 +128,11 @@ class Accounts:
         if not token:
             return None
         with Session(self.engine) as s:
-            found = s.execute(select(LoginSession, Account).join(Account, Account.id == LoginSession.account_id)
-                              .where(LoginSession.token_hash == _digest(token))).first()
+            found = s.execute(
+                select(LoginSession, Account)
+                .join(Account, Account.id == LoginSession.account_id)
+                .where(LoginSession.token_hash == _digest(token))
+            ).first()
             if found is None or found[0].expires_at < now() or found[1].disabled:
                 return None
             session, account = found
@@ -128,21 +145,50 @@ class Accounts:
             if user:
                 self._audit(s, user.name, "logout")
 
-    def audit(self, actor: str, action: str, conversation: Optional[str] = None, request_ref: Optional[str] = None,
-              **detail: Any) -> None:
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        conversation: Optional[str] = None,
+        request_ref: Optional[str] = None,
+        **detail: Any,
+    ) -> None:
         with Session(self.engine) as s, s.begin():
             self._audit(s, actor, action, conversation, request_ref, detail)
 
     @staticmethod
-    def _audit(s: Session, actor: str, action: str, conversation: Optional[str] = None, request_ref: Optional[str] = None,
-               detail: Optional[dict] = None) -> None:
-        s.add(AuditEntry(at=now(), actor=actor, action=action, conversation=conversation, request_ref=request_ref,
-                         detail=detail or {}))
+    def _audit(
+        s: Session,
+        actor: str,
+        action: str,
+        conversation: Optional[str] = None,
+        request_ref: Optional[str] = None,
+        detail: Optional[dict] = None,
+    ) -> None:
+        s.add(
+            AuditEntry(
+                at=now(),
+                actor=actor,
+                action=action,
+                conversation=conversation,
+                request_ref=request_ref,
+                detail=detail or {},
+            )
+        )
 
     def trail(self, conversation: Optional[str] = None, limit: int = 200) -> list:
         with Session(self.engine) as s:
             q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
             if conversation:
                 q = q.where(AuditEntry.conversation == conversation)
-            return [{"at": a.at, "actor": a.actor, "action": a.action, "conversation": a.conversation,
-                     "request": a.request_ref, "detail": a.detail} for a in s.execute(q).scalars()]
+            return [
+                {
+                    "at": a.at,
+                    "actor": a.actor,
+                    "action": a.action,
+                    "conversation": a.conversation,
+                    "request": a.request_ref,
+                    "detail": a.detail,
+                }
+                for a in s.execute(q).scalars()
+            ]

@@ -11,6 +11,7 @@ files and the public web chat excepted); every POST carries the session's CSRF t
 refuse butlers; cookies are HttpOnly, SameSite=Lax and Secure over TLS (``X-Forwarded-Proto``).
 Personal numbers typed by customers are masked wherever they are shown.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,10 @@ SESSION_COOKIE, LOGIN_CSRF_COOKIE = "console_session", "console_login"
 PUBLIC = ("/login", "/healthz", "/static/", "/chat", "/favicon.ico")
 SUPERVISOR_ONLY = ("/reports", "/audit")
 CHANNEL_CN = {"rest": "网页 / REST", "wechat": "微信公众号"}
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 def _when(ts: Optional[float]) -> str:
@@ -68,8 +71,14 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
     kb = KnowledgeBase.open()
     desk = ServiceDesk(kb)
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
-    templates.globals.update(flag_cn=FLAG_CN, channel_cn=CHANNEL_CN, status_cn=STATUS_CN, mask=mask_personal,
-                             mask_phone=mask_phone, when=_when)
+    templates.globals.update(
+        flag_cn=FLAG_CN,
+        channel_cn=CHANNEL_CN,
+        status_cn=STATUS_CN,
+        mask=mask_personal,
+        mask_phone=mask_phone,
+        when=_when,
+    )
     app.static("/static", str(HERE / "static"))
 
     def product_name(pid: Optional[str]) -> str:
@@ -79,13 +88,17 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
             return pid or ""
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
-        html = templates.get_template(name).render(user=getattr(request.ctx, "user", None), path=request.path, **context)
+        html = templates.get_template(name).render(
+            user=getattr(request.ctx, "user", None), path=request.path, **context
+        )
         return response.html(html, status=status)
 
     def https(request: Request) -> bool:
         return request.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
 
-    def set_cookie(resp: HTTPResponse, request: Request, name: str, value: str, max_age: int, http_only: bool = True) -> None:
+    def set_cookie(
+        resp: HTTPResponse, request: Request, name: str, value: str, max_age: int, http_only: bool = True
+    ) -> None:
         resp.cookies[name] = value
         c = resp.cookies[name]
         c["path"], c["samesite"], c["max-age"] = "/", "Lax", max_age
@@ -155,11 +168,15 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
         cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
         if not cookie or not hmac.compare_digest(form.get("csrf", ""), cookie):
             return page(request, "login.html", 403, csrf=cookie, message="页面已过期，请重新登录。")
-        user, token, why = await asyncio.to_thread(accounts.login, form.get("username", ""), form.get("password", ""),
-                                                    request.remote_addr or request.ip or "?")
+        user, token, why = await asyncio.to_thread(
+            accounts.login, form.get("username", ""), form.get("password", ""), request.remote_addr or request.ip or "?"
+        )
         if user is None:
-            message = (f"登录失败次数过多，账号已临时锁定，请 {settings.lockout_minutes:.0f} 分钟后再试。" if why == "locked"
-                       else "用户名或密码不正确。")
+            message = (
+                f"登录失败次数过多，账号已临时锁定，请 {settings.lockout_minutes:.0f} 分钟后再试。"
+                if why == "locked"
+                else "用户名或密码不正确。"
+            )
             return page(request, "login.html", 401, csrf=cookie, message=message)
         resp = response.redirect("/")
         set_cookie(resp, request, SESSION_COOKIE, token, int(settings.session_hours * 3600))
@@ -176,22 +193,39 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
     # -- the inbox --------------------------------------------------------------------------------
     def inbox_rows(args: Any) -> List[Dict[str, Any]]:
         inbox.refresh()
-        rows = inbox.conversations(args.get("flag"), args.get("product") or None, args.get("channel") or None, args.get("q"))
+        rows = inbox.conversations(
+            args.get("flag"), args.get("product") or None, args.get("channel") or None, args.get("q")
+        )
         out = []
         for r in rows:
             holder = handoff.holder(r.sender_id)
-            out.append({"sender": r.sender_id, "channel": CHANNEL_CN.get(r.channel, r.channel or ""),
-                        "product": product_name(r.product), "last": mask_personal((r.last_text or "")[:80]),
-                        "from": r.last_from, "at": _when(r.last_at), "turns": r.user_turns,
-                        "flags": [FLAG_CN[f] for f, col in FLAGS.items() if getattr(r, col)],
-                        "holder": holder.name if holder else None})
+            out.append(
+                {
+                    "sender": r.sender_id,
+                    "channel": CHANNEL_CN.get(r.channel, r.channel or ""),
+                    "product": product_name(r.product),
+                    "last": mask_personal((r.last_text or "")[:80]),
+                    "from": r.last_from,
+                    "at": _when(r.last_at),
+                    "turns": r.user_turns,
+                    "flags": [FLAG_CN[f] for f, col in FLAGS.items() if getattr(r, col)],
+                    "holder": holder.name if holder else None,
+                }
+            )
         return out
 
     @app.get("/")
     async def home(request: Request) -> HTTPResponse:
         rows = await asyncio.to_thread(inbox_rows, request.args)
-        return page(request, "inbox.html", rows=rows, args=request.args, products=kb.products(), channels=inbox.channels(),
-                    flags=FLAG_CN)
+        return page(
+            request,
+            "inbox.html",
+            rows=rows,
+            args=request.args,
+            products=kb.products(),
+            channels=inbox.channels(),
+            flags=FLAG_CN,
+        )
 
     @app.get("/api/inbox")
     async def api_inbox(request: Request) -> HTTPResponse:
@@ -208,9 +242,18 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
         lines = await asyncio.to_thread(conv.entries, eengine, sender)
         policy = desk.bound_policy(row.channel or "rest", sender)
         requests = desk.requests_of(row.channel or "rest", sender) if policy else []
-        return page(request, "conversation.html", row=row, lines=lines, policy=policy, requests=requests,
-                    product=product_name(row.product), holder=handoff.holder(sender),
-                    last_id=lines[-1].event_id if lines else 0, trail=accounts.trail(sender, 20))
+        return page(
+            request,
+            "conversation.html",
+            row=row,
+            lines=lines,
+            policy=policy,
+            requests=requests,
+            product=product_name(row.product),
+            holder=handoff.holder(sender),
+            last_id=lines[-1].event_id if lines else 0,
+            trail=accounts.trail(sender, 20),
+        )
 
     @app.get("/api/conversations/<sender>/events")
     async def conversation_events(request: Request, sender: str) -> HTTPResponse:
@@ -221,8 +264,12 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
             after = 0
         lines = await asyncio.to_thread(conv.entries, eengine, sender, after)
         holder = handoff.holder(sender)
-        return response.json({"entries": [dict(e.as_json(), text=mask_personal(e.text)) for e in lines],
-                              "holder": holder.name if holder else None})
+        return response.json(
+            {
+                "entries": [dict(e.as_json(), text=mask_personal(e.text)) for e in lines],
+                "holder": holder.name if holder else None,
+            }
+        )
 
     @app.get("/api/conversations/<sender>/draft")
     async def conversation_draft(request: Request, sender: str) -> HTTPResponse:
@@ -268,11 +315,20 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
     @app.get("/requests")
     async def queue(request: Request) -> HTTPResponse:
         status = request.args.get("status") or None
-        items = await asyncio.to_thread(desk.all_requests, status if status in STATUS_CN else None,
-                                        request.args.get("product") or None)
-        return page(request, "requests.html", items=items, args=request.args, products=kb.products(),
-                    product_name=product_name, next_statuses=NEXT_STATUSES, message=request.args.get("m"),
-                    error=request.args.get("e"))
+        items = await asyncio.to_thread(
+            desk.all_requests, status if status in STATUS_CN else None, request.args.get("product") or None
+        )
+        return page(
+            request,
+            "requests.html",
+            items=items,
+            args=request.args,
+            products=kb.products(),
+            product_name=product_name,
+            next_statuses=NEXT_STATUSES,
+            message=request.args.get("m"),
+            error=request.args.get("e"),
+        )
 
     @app.post("/requests/<reference>/status")
     async def change_status(request: Request, reference: str) -> HTTPResponse:
@@ -295,10 +351,20 @@ def create_app(settings: Optional[ConsoleSettings] = None) -> Sanic:
         service = kb.service(product, service_name) if product and service_name else None
         coverage = kb.is_covered(product, service, place).to_dict() if service and place else None
         compare = kb.compare(a.get("compare")) if a.get("compare") else None
-        return page(request, "knowledge.html", products=kb.products(), product=product,
-                    services=kb.services_of(product) if product else [], service=service, place=place,
-                    coverage=coverage, apply=kb.how_to_apply(service) if service else None, compare=compare,
-                    compare_name=a.get("compare") or "", all_names=sorted({s.name for s in kb.all_services()}))
+        return page(
+            request,
+            "knowledge.html",
+            products=kb.products(),
+            product=product,
+            services=kb.services_of(product) if product else [],
+            service=service,
+            place=place,
+            coverage=coverage,
+            apply=kb.how_to_apply(service) if service else None,
+            compare=compare,
+            compare_name=a.get("compare") or "",
+            all_names=sorted({s.name for s in kb.all_services()}),
+        )
 
     # -- supervisors ------------------------------------------------------------------------------
     @app.get("/reports")

@@ -1,4 +1,5 @@
 """Where the console listens and what it reads, from the environment (the serving settings for the rest)."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,7 @@ class ConsoleSettings:
     rasa_token: str
     conversations_db_url: str
     session_hours: float = 8.0
-    max_failures: int = 5          # failed logins of one account (or from one address ×4) …
+    max_failures: int = 5  # failed logins of one account (or from one address ×4) …
     lockout_minutes: float = 15.0  # … within this window lock it for as long
 
     @classmethod

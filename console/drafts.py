@@ -4,6 +4,7 @@ The draft is what the assistant would answer now, from the conversation's slots 
 reading of the latest message (both from Rasa's tracker), made by the same ``Answerer`` that
 answers in every channel — the console keeps no second copy of a rule.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -22,7 +23,14 @@ def draft(tracker: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     latest = tracker.get("latest_message") or {}
     if not latest.get("text"):
         return None
-    reply = Answerer(KnowledgeBase.open()).answer(turn_from(Tracker.from_dict({**tracker, "events": tracker.get("events") or []})))
+    reply = Answerer(KnowledgeBase.open()).answer(
+        turn_from(Tracker.from_dict({**tracker, "events": tracker.get("events") or []}))
+    )
     payload = reply.payload()["answer"]
-    return {"question": mask_personal(latest["text"]), "text": reply.text, "type": reply.answer_type,
-            "sources": payload["sources"], "covered": payload.get("covered")}
+    return {
+        "question": mask_personal(latest["text"]),
+        "text": reply.text,
+        "type": reply.answer_type,
+        "sources": payload["sources"],
+        "covered": payload.get("covered"),
+    }

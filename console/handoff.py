@@ -5,6 +5,7 @@ One butler at a time: the claim is a row keyed by the conversation, so a second 
 keeps the two sides consistent: claim first, then pause in Rasa (undone if Rasa refuses); resume
 in Rasa first, then release.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,11 @@ class Handoff:
 
     def holder(self, sender: str) -> Optional[Holder]:
         with Session(self.engine) as s:
-            row = s.execute(select(Claim, Account.name).join(Account, Account.id == Claim.account_id)
-                            .where(Claim.conversation == sender)).first()
+            row = s.execute(
+                select(Claim, Account.name)
+                .join(Account, Account.id == Claim.account_id)
+                .where(Claim.conversation == sender)
+            ).first()
             return Holder(row[1], row[0].since) if row else None
 
     async def take(self, user: User, sender: str) -> None:
@@ -72,7 +76,9 @@ class Handoff:
         if len(text) > 2000:
             raise HandoffRefused("回复太长了（最多 2000 字）。")
         self._must_hold(user, sender)
-        await self.rasa.append(sender, [{"event": "bot", "text": text, "metadata": {"butler": user.name}}], deliver=True)
+        await self.rasa.append(
+            sender, [{"event": "bot", "text": text, "metadata": {"butler": user.name}}], deliver=True
+        )
         self.accounts.audit(user.name, "reply_draft" if drafted else "reply", sender, text=text)
 
     def _must_hold(self, user: User, sender: str) -> Holder:

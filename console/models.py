@@ -1,4 +1,5 @@
 """The console's own tables: accounts, sessions, failed logins, the audit trail, who holds a conversation, the inbox index."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
@@ -11,15 +12,15 @@ class Account(Base):
     __tablename__ = "console_account"
     id = Column(Integer, primary_key=True)
     name = Column(String(64), nullable=False, unique=True)
-    role = Column(String(16), nullable=False)            # butler | supervisor
-    password_hash = Column(Text, nullable=False)         # argon2id
+    role = Column(String(16), nullable=False)  # butler | supervisor
+    password_hash = Column(Text, nullable=False)  # argon2id
     created_at = Column(DateTime, nullable=False)
     disabled = Column(Boolean, nullable=False, default=False)
 
 
 class LoginSession(Base):
     __tablename__ = "console_session"
-    token_hash = Column(String(64), primary_key=True)    # sha256 of the cookie's value: a leaked table opens nothing
+    token_hash = Column(String(64), primary_key=True)  # sha256 of the cookie's value: a leaked table opens nothing
     account_id = Column(ForeignKey("console_account.id"), nullable=False, index=True)
     csrf = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False)
@@ -47,6 +48,7 @@ class AuditEntry(Base):
 
 class Claim(Base):
     """A butler holds a conversation (the bot is paused for it); the primary key makes it one butler at a time."""
+
     __tablename__ = "console_claim"
     conversation = Column(String(128), primary_key=True)
     account_id = Column(ForeignKey("console_account.id"), nullable=False)
@@ -55,13 +57,14 @@ class Claim(Base):
 
 class ConversationRow(Base):
     """The inbox's summary of a conversation, kept up to date from the tracker store's events table."""
+
     __tablename__ = "console_conversation"
     sender_id = Column(String(255), primary_key=True)
     channel = Column(String(32))
     product = Column(Text)
     last_text = Column(Text)
-    last_from = Column(String(16))                       # user | bot | butler
-    last_at = Column(Float, index=True)                  # the events' own epoch seconds
+    last_from = Column(String(16))  # user | bot | butler
+    last_at = Column(Float, index=True)  # the events' own epoch seconds
     first_at = Column(Float)
     last_event_id = Column(Integer, nullable=False)
     user_turns = Column(Integer, nullable=False, default=0)
@@ -69,16 +72,17 @@ class ConversationRow(Base):
     fell_back = Column(Boolean, nullable=False, default=False)
     request_open = Column(Boolean, nullable=False, default=False)
     paused = Column(Boolean, nullable=False, default=False)
-    searchable = Column(Text, nullable=False, default="")   # the conversation's texts, for the inbox search
+    searchable = Column(Text, nullable=False, default="")  # the conversation's texts, for the inbox search
 
 
 class Unanswered(Base):
     """A customer's message the assistant could not answer (for the supervisors' report)."""
+
     __tablename__ = "console_unanswered"
-    event_id = Column(Integer, primary_key=True)         # the user event in the tracker store
+    event_id = Column(Integer, primary_key=True)  # the user event in the tracker store
     sender_id = Column(String(255), nullable=False, index=True)
     text = Column(Text, nullable=False)
-    reason = Column(String(32), nullable=False)          # nlu_fallback | fallback | out_of_scope
+    reason = Column(String(32), nullable=False)  # nlu_fallback | fallback | out_of_scope
     at = Column(Float, nullable=False)
 
 

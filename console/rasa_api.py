@@ -1,4 +1,5 @@
 """Rasa's HTTP API as the console uses it, always with the token: pause / resume a conversation, a butler's message, the tracker."""
+
 from __future__ import annotations
 
 import urllib.parse
@@ -24,12 +25,15 @@ class RasaAPI:
         """Append events to a conversation; with ``deliver``, bot messages also go out on the customer's channel
         (WeChat: the customer-service API; the web chat reads them from the tracker store)."""
         query = {"output_channel": "latest", "execute_side_effects": "true"} if deliver else {}
-        url = self._url(f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker/events", include_events="NONE", **query)
+        url = self._url(
+            f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker/events", include_events="NONE", **query
+        )
         return await self._call("POST", url, json=events)
 
     async def tracker(self, sender: str) -> Dict[str, Any]:
-        return await self._call("GET", self._url(f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker",
-                                                 include_events="NONE"))
+        return await self._call(
+            "GET", self._url(f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker", include_events="NONE")
+        )
 
     async def _call(self, method: str, url: str, json: Optional[Any] = None) -> Dict[str, Any]:
         try:

@@ -1,4 +1,5 @@
 """The console's database (CONSOLE_DB_URL, else var/console.sqlite3) and a read-only view of the tracker store's events."""
+
 from __future__ import annotations
 
 from functools import lru_cache

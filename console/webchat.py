@@ -6,6 +6,7 @@ written into the tracker store through Rasa's API) reach the page by polling.  P
 visitor's token from a second cookie in a header (double submit), so another site cannot post
 in the visitor's name.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -24,8 +25,9 @@ from service_requests.parsing import mask_personal
 CHAT_COOKIE, CHAT_TOKEN = "webchat_id", "webchat_token"
 
 
-def add_webchat(app: Sanic, page: Callable[..., HTTPResponse], set_cookie: Callable[..., None], settings: Any,
-                events_engine: Any) -> None:
+def add_webchat(
+    app: Sanic, page: Callable[..., HTTPResponse], set_cookie: Callable[..., None], settings: Any, events_engine: Any
+) -> None:
     rest_url = f"{settings.rasa_url}/webhooks/rest/webhook"
 
     def visitor(request: Request) -> str:
@@ -46,9 +48,16 @@ def add_webchat(app: Sanic, page: Callable[..., HTTPResponse], set_cookie: Calla
     @app.get("/chat/api/history")
     async def chat_history(request: Request) -> HTTPResponse:
         lines = conv.entries(events_engine, visitor(request))
-        return response.json({"entries": [{"id": e.event_id, "kind": e.kind, "text": mask_personal(e.text),
-                                           "buttons": e.buttons} for e in lines if e.kind != "system"],
-                              "last": lines[-1].event_id if lines else 0})
+        return response.json(
+            {
+                "entries": [
+                    {"id": e.event_id, "kind": e.kind, "text": mask_personal(e.text), "buttons": e.buttons}
+                    for e in lines
+                    if e.kind != "system"
+                ],
+                "last": lines[-1].event_id if lines else 0,
+            }
+        )
 
     @app.get("/chat/api/updates")
     async def chat_updates(request: Request) -> HTTPResponse:
@@ -57,9 +66,16 @@ def add_webchat(app: Sanic, page: Callable[..., HTTPResponse], set_cookie: Calla
         except ValueError:
             after = 0
         lines = conv.entries(events_engine, visitor(request), after)
-        return response.json({"entries": [{"id": e.event_id, "kind": e.kind, "text": mask_personal(e.text)}
-                                          for e in lines if e.kind in ("butler", "system")],
-                              "last": lines[-1].event_id if lines else after})
+        return response.json(
+            {
+                "entries": [
+                    {"id": e.event_id, "kind": e.kind, "text": mask_personal(e.text)}
+                    for e in lines
+                    if e.kind in ("butler", "system")
+                ],
+                "last": lines[-1].event_id if lines else after,
+            }
+        )
 
     @app.post("/chat/api/send")
     async def chat_send(request: Request) -> HTTPResponse:
@@ -75,6 +91,16 @@ def add_webchat(app: Sanic, page: Callable[..., HTTPResponse], set_cookie: Calla
                     messages = await resp.json() if resp.status == 200 else []
         except (aiohttp.ClientError, TimeoutError):
             return response.json({"error": "助手暂时无法连接，请稍后再试。"}, status=502)
-        return response.json({"messages": [{"text": m.get("text", ""), "buttons": [b.get("title") for b in m.get("buttons") or []],
-                                            "payloads": [b.get("payload") for b in m.get("buttons") or []]}
-                                           for m in messages if m.get("text")]})
+        return response.json(
+            {
+                "messages": [
+                    {
+                        "text": m.get("text", ""),
+                        "buttons": [b.get("title") for b in m.get("buttons") or []],
+                        "payloads": [b.get("payload") for b in m.get("buttons") or []],
+                    }
+                    for m in messages
+                    if m.get("text")
+                ]
+            }
+        )

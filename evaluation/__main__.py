@@ -5,6 +5,7 @@ the one on localhost:5005 if it answers, or one started for the run), writes rep
 and reports/NAME.html, prints the breakdown and, last, the overall pass rate; exit 1 below
 --threshold.  --baseline runs the same suites against the BM25 search baseline instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,11 +71,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name, r in summary["by"][group].items():
             print(f"  {name:<28} {r['passed']:>4}/{r['cases']:<4} {r['pass_rate'] * 100:5.1f}%")
     lat = summary["latency_ms"]
-    print(f"turns whose text has every expected fact (payload and intent not checked): {summary['text_pass_rate'] * 100:.1f}%")
-    print(f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}")
+    print(
+        f"turns whose text has every expected fact (payload and intent not checked): {summary['text_pass_rate'] * 100:.1f}%"
+    )
+    print(
+        f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}"
+    )
     o = summary["overall"]
-    print(f"NLU: intent accuracy {summary['intent_accuracy']} on turns that expect one; "
-          f"cases passed counting expected intents and entities too: {o['strict_pass_rate'] * 100:.1f}%")
+    print(
+        f"NLU: intent accuracy {summary['intent_accuracy']} on turns that expect one; "
+        f"cases passed counting expected intents and entities too: {o['strict_pass_rate'] * 100:.1f}%"
+    )
     print(f"overall pass rate: {o['pass_rate'] * 100:.1f}% ({o['passed']}/{o['cases']} cases)")
     return 1 if summary["passed_threshold"] is False else 0
 
@@ -91,7 +98,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run suites against the assistant")
     r.add_argument("suites", nargs="+")

@@ -3,6 +3,7 @@
 It answers every message with the best-matching passage of the five manuals and no structured
 payload, so the evaluation report can say how far the assistant is ahead of a search box.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Send every case through the assistant's REST channel and check the replies."""
+
 from __future__ import annotations
 
 import json
@@ -120,8 +121,14 @@ def run_case(client: RestClient, suite: Suite, case: Case, run_id: str) -> CaseR
             turns.append(TurnResult(spec.user, "", None, None, [f"server error: {exc}"]))
             continue
         reply = "\n".join(m["text"] for m in messages if isinstance(m, dict) and m.get("text"))
-        answer = next((m["custom"]["answer"] for m in messages
-                       if isinstance(m, dict) and isinstance(m.get("custom"), dict) and "answer" in m["custom"]), None)
+        answer = next(
+            (
+                m["custom"]["answer"]
+                for m in messages
+                if isinstance(m, dict) and isinstance(m.get("custom"), dict) and "answer" in m["custom"]
+            ),
+            None,
+        )
         failures = check(spec.expect, reply, answer)
         result = TurnResult(spec.user, reply, answer, latency, failures)
         if spec.expect and (spec.expect.intent or spec.expect.entities):
@@ -141,8 +148,9 @@ def run_case(client: RestClient, suite: Suite, case: Case, run_id: str) -> CaseR
     return CaseResult(suite.suite, case.id, dict(case.tags), turns)
 
 
-def run(suites: List[Suite], url: str, workers: int = 4, progress: bool = True,
-        token: Optional[str] = None) -> List[CaseResult]:
+def run(
+    suites: List[Suite], url: str, workers: int = 4, progress: bool = True, token: Optional[str] = None
+) -> List[CaseResult]:
     """All cases of all suites, a few conversations at a time, with a progress bar on long runs."""
     client = RestClient(url, token=token)
     run_id = uuid.uuid4().hex[:6]

@@ -1,4 +1,5 @@
 """The suite format (see evaluation/README.md), validated with pydantic as the knowledge sources are."""
+
 from __future__ import annotations
 
 from pathlib import Path

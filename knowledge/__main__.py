@@ -1,13 +1,14 @@
 """Command line of the knowledge store: build, check, stats, coverage, place, service, search.
 
-    python -m knowledge build               validate the sources and (re)build the store
-    python -m knowledge check               validate only; exit 1 with the problems listed
-    python -m knowledge stats               services and places per manual and per service
-    python -m knowledge coverage 平安 住院陪护 毫州   one JSON object (covered, product, service, place, province, hospitals, source …)
-    python -m knowledge place 义乌           how a place name resolves
-    python -m knowledge service 平安 住院陪护   everything the store holds on a service (JSON)
-    python -m knowledge search "犹豫期多久"     best passages with their sources
+python -m knowledge build               validate the sources and (re)build the store
+python -m knowledge check               validate only; exit 1 with the problems listed
+python -m knowledge stats               services and places per manual and per service
+python -m knowledge coverage 平安 住院陪护 毫州   one JSON object (covered, product, service, place, province, hospitals, source …)
+python -m knowledge place 义乌           how a place name resolves
+python -m knowledge service 平安 住院陪护   everything the store holds on a service (JSON)
+python -m knowledge search "犹豫期多久"     best passages with their sources
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("源文件有问题:", file=sys.stderr)
         print("\n".join(f"  - {p}" for p in exc.problems), file=sys.stderr)
         return 1
-    print(f"ok: {len(src.manuals)} manuals, {sum(len(d.services) for _, d in src.manuals)} services, {len(src.lists)} city lists")
+    print(
+        f"ok: {len(src.manuals)} manuals, {sum(len(d.services) for _, d in src.manuals)} services, {len(src.lists)} city lists"
+    )
     return 0
 
 
@@ -76,10 +79,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 "hospitals": f"{len(cov.hospitals)} hospitals",
                 "unpublished": f"list not published ({cov.printed_city_count} cities printed)",
             }.get(cov.type, cov.type)
-            print(f"    {s.name:<24} facts {len(s.facts):>3}  steps {len(s.steps):>2}  Q&A {len(s.qa):>2}  coverage: {detail}")
+            print(
+                f"    {s.name:<24} facts {len(s.facts):>3}  steps {len(s.steps):>2}  Q&A {len(s.qa):>2}  coverage: {detail}"
+            )
             rows.append(s)
-    print(f"total: {len(kb.products())} products, {len(rows)} services, {len(kb.lists)} city lists, "
-          f"{sum(len(pl.entries) for pl in kb.lists.values())} list entries; built {kb.built_at}")
+    print(
+        f"total: {len(kb.products())} products, {len(rows)} services, {len(kb.lists)} city lists, "
+        f"{sum(len(pl.entries) for pl in kb.lists.values())} list entries; built {kb.built_at}"
+    )
     return 0
 
 
@@ -95,11 +102,21 @@ def cmd_place(args: argparse.Namespace) -> int:
         _print_json({"mention": args.mention, "found": False, "suggestions": [n for n, _ in r.suggestions]})
         return 1
     d = r.division
-    _print_json({
-        "mention": args.mention, "found": True, "name": d.name, "adcode": d.adcode, "level": d.level,
-        "mainland": d.mainland, "chain": [x.name for x in kb.places.chain(d)], "city": kb.places.city_of(d).name,
-        "matched_by": r.matched_by, "note": r.note, "alternatives": [a.name for a in r.alternatives],
-    })
+    _print_json(
+        {
+            "mention": args.mention,
+            "found": True,
+            "name": d.name,
+            "adcode": d.adcode,
+            "level": d.level,
+            "mainland": d.mainland,
+            "chain": [x.name for x in kb.places.chain(d)],
+            "city": kb.places.city_of(d).name,
+            "matched_by": r.matched_by,
+            "note": r.note,
+            "alternatives": [a.name for a in r.alternatives],
+        }
+    )
     return 0
 
 
@@ -110,14 +127,24 @@ def cmd_service(args: argparse.Namespace) -> int:
         print(f"no service matches {args.service!r}", file=sys.stderr)
         return 1
     s = matches[0].service
-    _print_json({
-        "product": s.product.name, "service": s.name, "key": s.key, "score": matches[0].score, "section": s.section,
-        "aliases": list(s.aliases), "items": list(s.items),
-        "facts": [{"kind": f.kind, "text": f.text, "section": f.section, "data": f.data} for f in s.facts],
-        "steps": list(s.steps), "qa": [{"q": q.question, "a": q.answer} for q in s.qa],
-        "coverage": {"type": s.coverage.type, "text": s.coverage.text, "lists": [pl.id for pl in s.coverage.lists]},
-        "other_matches": [{"product": x.service.product.name, "service": x.service.name, "score": x.score} for x in matches[1:]],
-    })
+    _print_json(
+        {
+            "product": s.product.name,
+            "service": s.name,
+            "key": s.key,
+            "score": matches[0].score,
+            "section": s.section,
+            "aliases": list(s.aliases),
+            "items": list(s.items),
+            "facts": [{"kind": f.kind, "text": f.text, "section": f.section, "data": f.data} for f in s.facts],
+            "steps": list(s.steps),
+            "qa": [{"q": q.question, "a": q.answer} for q in s.qa],
+            "coverage": {"type": s.coverage.type, "text": s.coverage.text, "lists": [pl.id for pl in s.coverage.lists]},
+            "other_matches": [
+                {"product": x.service.product.name, "service": x.service.name, "score": x.score} for x in matches[1:]
+            ],
+        }
+    )
     return 0
 
 
@@ -127,7 +154,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="validate the sources and rebuild the store").set_defaults(func=cmd_build)
     sub.add_parser("check", help="validate the sources only").set_defaults(func=cmd_check)

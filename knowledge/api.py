@@ -5,14 +5,15 @@ butlers' console — goes through ``KnowledgeBase``.  It reads the whole store
 once into immutable in-memory objects (a few thousand rows), so every query is
 a dictionary lookup and safe to share between requests.
 """
+
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, select
@@ -22,7 +23,12 @@ from sqlalchemy.orm import Session
 from knowledge import models as m
 from knowledge.config import database_url
 from knowledge.coverage import (
-    CoverageSpec, HospitalEntry, Judgement, ListEntry, PrintedList, judge,
+    CoverageSpec,
+    HospitalEntry,
+    Judgement,
+    ListEntry,
+    PrintedList,
+    judge,
 )
 from knowledge.places import Division, PlaceIndex, Resolution
 
@@ -177,10 +183,17 @@ class CoverageResult:
             "place_note": self.resolution.note if self.resolution else None,
             "hospitals": self.hospitals,
             "hospital_names": j.hospital_names if j else [],
-            "matched_entry": {"printed_name": entry.printed_name, "printed_province": entry.printed_province,
-                              "correction": entry.correction, "note": entry.note} if entry else None,
+            "matched_entry": {
+                "printed_name": entry.printed_name,
+                "printed_province": entry.printed_province,
+                "correction": entry.correction,
+                "note": entry.note,
+            }
+            if entry
+            else None,
             "listed_within": j.entries_dict() if j else [],
-            "scope_note": (j.plist.scope_note if j and j.plist else None) or (self.service.coverage.scope_note if self.service else None),
+            "scope_note": (j.plist.scope_note if j and j.plist else None)
+            or (self.service.coverage.scope_note if self.service else None),
             "suggestions": [n for n, _ in self.resolution.suggestions] if self.resolution else [],
             "candidates": self.candidates,
             "source": self.source.to_dict() if self.source else None,
@@ -223,55 +236,118 @@ class KnowledgeBase:
     def _load(self, session: Session) -> None:
         from sqlalchemy import inspect
 
-        if not inspect(session.get_bind()).has_table("build_info") or session.execute(select(m.BuildInfo)).first() is None:
+        if (
+            not inspect(session.get_bind()).has_table("build_info")
+            or session.execute(select(m.BuildInfo)).first() is None
+        ):
             raise StoreNotBuilt(f"knowledge store at {self.url} is not built: run `python -m knowledge build`")
         info = session.execute(select(m.BuildInfo)).scalars().first()
         self.built_at, self.fingerprint, self.counts = info.built_at, info.fingerprint, info.counts
-        places = [Division(p.adcode, p.name, p.level, p.parent, p.province, p.mainland) for p in session.execute(select(m.Place)).scalars()]
-        aliases = [{"alias": a.alias, "adcode": a.adcode, "note": a.note} for a in session.execute(select(m.PlaceAlias)).scalars()]
+        places = [
+            Division(p.adcode, p.name, p.level, p.parent, p.province, p.mainland)
+            for p in session.execute(select(m.Place)).scalars()
+        ]
+        aliases = [
+            {"alias": a.alias, "adcode": a.adcode, "note": a.note}
+            for a in session.execute(select(m.PlaceAlias)).scalars()
+        ]
         self.places = PlaceIndex(places, aliases)
         d = self.places.by_code
         manuals = {x.id: x for x in session.execute(select(m.Manual)).scalars()}
         self._products: "OrderedDict[str, ProductInfo]" = OrderedDict()
         for p in session.execute(select(m.Product).order_by(m.Product.manual_id)).scalars():
             man = manuals[p.manual_id]
-            self._products[p.id] = ProductInfo(p.id, p.name, p.insurer, man.file, man.title, p.label_note,
-                                               man.contract_disclaimer, tuple(a.alias for a in p.aliases), tuple(man.insurer_aliases))
+            self._products[p.id] = ProductInfo(
+                p.id,
+                p.name,
+                p.insurer,
+                man.file,
+                man.title,
+                p.label_note,
+                man.contract_disclaimer,
+                tuple(a.alias for a in p.aliases),
+                tuple(man.insurer_aliases),
+            )
         lists: Dict[str, PrintedList] = {}
         for cl in session.execute(select(m.CoverageList)).scalars():
-            entries = tuple(ListEntry(cl.id, d[e.adcode], e.printed_name, e.printed_province, e.within, e.hospitals, e.note, e.correction) for e in cl.entries)
+            entries = tuple(
+                ListEntry(
+                    cl.id, d[e.adcode], e.printed_name, e.printed_province, e.within, e.hospitals, e.note, e.correction
+                )
+                for e in cl.entries
+            )
             lists[cl.id] = PrintedList.indexed(
-                self.places, id=cl.id, title=cl.title, section=cl.section, county_rule=cl.county_rule, scope_note=cl.scope_note,
-                footnote=cl.footnote, printed_totals=tuple(cl.printed_totals), entries=entries)
+                self.places,
+                id=cl.id,
+                title=cl.title,
+                section=cl.section,
+                county_rule=cl.county_rule,
+                scope_note=cl.scope_note,
+                footnote=cl.footnote,
+                printed_totals=tuple(cl.printed_totals),
+                entries=entries,
+            )
         self.lists = lists
         self._services: List[ServiceInfo] = []
         for s in session.execute(select(m.Service).order_by(m.Service.product_id, m.Service.position)).scalars():
             c = s.coverage
             spec = CoverageSpec(
-                c.type, c.text, c.section, c.scope_note, c.remote_text, c.printed_city_count, c.printed_hospital_count,
-                tuple(lists[i] for i in c.lists), tuple(d[a] for a in c.provinces), tuple(d[a] for a in c.extra_provinces),
-                tuple(HospitalEntry(h.name, d.get(h.adcode) if h.adcode else None, h.printed_city, h.note) for h in c.hospitals),
+                c.type,
+                c.text,
+                c.section,
+                c.scope_note,
+                c.remote_text,
+                c.printed_city_count,
+                c.printed_hospital_count,
+                tuple(lists[i] for i in c.lists),
+                tuple(d[a] for a in c.provinces),
+                tuple(d[a] for a in c.extra_provinces),
+                tuple(
+                    HospitalEntry(h.name, d.get(h.adcode) if h.adcode else None, h.printed_city, h.note)
+                    for h in c.hospitals
+                ),
             )
-            self._services.append(ServiceInfo(
-                s.id, s.key, self._products[s.product_id], s.name, tuple(a.alias for a in s.aliases), s.section, s.category,
-                s.items_title, tuple(s.items or ()), tuple(FactInfo(f.kind, f.text, f.section, dict(f.data or {})) for f in s.facts),
-                tuple(st.text for st in s.steps), s.steps[0].section if s.steps else None,
-                tuple(QAInfo(q.question, q.answer, q.section, s.name) for q in s.qas), spec, tuple(s.request_fields or ()),
-            ))
+            self._services.append(
+                ServiceInfo(
+                    s.id,
+                    s.key,
+                    self._products[s.product_id],
+                    s.name,
+                    tuple(a.alias for a in s.aliases),
+                    s.section,
+                    s.category,
+                    s.items_title,
+                    tuple(s.items or ()),
+                    tuple(FactInfo(f.kind, f.text, f.section, dict(f.data or {})) for f in s.facts),
+                    tuple(st.text for st in s.steps),
+                    s.steps[0].section if s.steps else None,
+                    tuple(QAInfo(q.question, q.answer, q.section, s.name) for q in s.qas),
+                    spec,
+                    tuple(s.request_fields or ()),
+                )
+            )
         self._rules: Dict[str, List[RuleInfo]] = {}
         for r in session.execute(select(m.Rule).order_by(m.Rule.product_id, m.Rule.position)).scalars():
-            self._rules.setdefault(r.product_id, []).append(RuleInfo(r.topic, r.title, r.text, r.section, dict(r.data or {})))
+            self._rules.setdefault(r.product_id, []).append(
+                RuleInfo(r.topic, r.title, r.text, r.section, dict(r.data or {}))
+            )
         self._contacts: Dict[str, List[ContactInfo]] = {}
         for c in session.execute(select(m.Contact).order_by(m.Contact.product_id, m.Contact.position)).scalars():
-            self._contacts.setdefault(c.product_id, []).append(ContactInfo(c.kind, c.name, c.value, c.hours, c.note, c.section))
+            self._contacts.setdefault(c.product_id, []).append(
+                ContactInfo(c.kind, c.name, c.value, c.hours, c.note, c.section)
+            )
         self._product_qa: Dict[str, List[QAInfo]] = {}
         for q in session.execute(select(m.QA).where(m.QA.service_id.is_(None)).order_by(m.QA.position)).scalars():
             self._product_qa.setdefault(q.product_id, []).append(QAInfo(q.question, q.answer, q.section, None))
         self._attachments: Dict[str, List[Dict[str, Any]]] = {}
         for a in session.execute(select(m.Attachment)).scalars():
             self._attachments.setdefault(a.product_id, []).append(
-                {"key": a.key, "title": a.title, "section": a.section, "items": list(a.items), "note": a.note})
-        self._passages = [(p.product_id, p.service_id, p.kind, p.title, p.text, p.section) for p in session.execute(select(m.Passage)).scalars()]
+                {"key": a.key, "title": a.title, "section": a.section, "items": list(a.items), "note": a.note}
+            )
+        self._passages = [
+            (p.product_id, p.service_id, p.kind, p.title, p.text, p.section)
+            for p in session.execute(select(m.Passage)).scalars()
+        ]
         self._index_names()
 
     def _index_names(self) -> None:
@@ -335,7 +411,9 @@ class KnowledgeBase:
     def all_services(self) -> List[ServiceInfo]:
         return list(self._services)
 
-    def find_services(self, mention: str, product: Any = None, limit: int = 5, cutoff: float = 70) -> List[ServiceMatch]:
+    def find_services(
+        self, mention: str, product: Any = None, limit: int = 5, cutoff: float = 70
+    ) -> List[ServiceMatch]:
         """Services a mention may mean: exact aliases first (score 100), then fuzzy candidates with scores."""
         p = self._as_product(product) if product else None
         key = _service_key(mention)
@@ -349,7 +427,9 @@ class KnowledgeBase:
         if exact:
             return exact
         out: List[ServiceMatch] = []
-        for alias, score, _ in process.extract(key, self._service_choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff):
+        for alias, score, _ in process.extract(
+            key, self._service_choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff
+        ):
             for s, a in self._service_alias[alias]:
                 if keep(s) and all(o.service.id != s.id for o in out):
                     out.append(ServiceMatch(s, round(score, 1), a))
@@ -368,14 +448,18 @@ class KnowledgeBase:
         """The same service side by side across products: limit, coverage, advance notice, channels."""
         rows = []
         for s in self.products_offering(mention):
-            rows.append({
-                "product": s.product.name, "service": s.name,
-                "usage_limit": [f.text for f in s.facts_of("usage_limit")],
-                "coverage": s.coverage.text, "coverage_type": s.coverage.type,
-                "advance_notice": [f.text for f in s.facts_of("advance_notice")],
-                "channels": [f.text for f in s.facts_of("channel")],
-                "source": s.source().to_dict(),
-            })
+            rows.append(
+                {
+                    "product": s.product.name,
+                    "service": s.name,
+                    "usage_limit": [f.text for f in s.facts_of("usage_limit")],
+                    "coverage": s.coverage.text,
+                    "coverage_type": s.coverage.type,
+                    "advance_notice": [f.text for f in s.facts_of("advance_notice")],
+                    "channels": [f.text for f in s.facts_of("channel")],
+                    "source": s.source().to_dict(),
+                }
+            )
         return rows
 
     def how_to_apply(self, service: ServiceInfo) -> Dict[str, Any]:
@@ -426,17 +510,25 @@ class KnowledgeBase:
             if isinstance(service, ServiceInfo):
                 products = [service.product]
             else:
-                offering = [s.product for s in self.products_offering(service or "") if s.product in products or not products]
+                offering = [
+                    s.product for s in self.products_offering(service or "") if s.product in products or not products
+                ]
                 if len(offering) == 1:
                     products = offering
                 else:
-                    return CoverageResult(None, "unknown_product" if not products and not offering else "ambiguous_product",
-                                          "请说明是哪个产品", candidates=[p.name for p in (offering or products)])
+                    return CoverageResult(
+                        None,
+                        "unknown_product" if not products and not offering else "ambiguous_product",
+                        "请说明是哪个产品",
+                        candidates=[p.name for p in (offering or products)],
+                    )
         p = products[0]
         svc = service if isinstance(service, ServiceInfo) else self.service(p, service or "")
         if svc is None:
             candidates = [x.service.name for x in self.find_services(service or "", p)]
-            return CoverageResult(None, "no_such_service", f"{p.name}的服务手册中没有“{service}”这项服务", p, candidates=candidates)
+            return CoverageResult(
+                None, "no_such_service", f"{p.name}的服务手册中没有“{service}”这项服务", p, candidates=candidates
+            )
         res = place if isinstance(place, Resolution) else self.places.resolve(place if isinstance(place, str) else "")
         if isinstance(place, Division):
             res = Resolution(mention=place.name, division=place, matched_by="exact")
@@ -444,7 +536,9 @@ class KnowledgeBase:
             return CoverageResult(None, "unknown_place", f"没有找到地名“{res.mention}”", p, svc, resolution=res)
         d = res.division
         j = judge(svc.coverage, d, self.places, in_person)
-        return CoverageResult(j.covered, j.status, j.reason, p, svc, d, self.places.province_of(d), self.places.city_of(d), res, j)
+        return CoverageResult(
+            j.covered, j.status, j.reason, p, svc, d, self.places.province_of(d), self.places.city_of(d), res, j
+        )
 
     def coverage_by_province(self, product: Any, service: Any) -> "OrderedDict[str, List[ListEntry]]":
         """The service's listed places grouped by their real province, in gazetteer order."""
@@ -461,14 +555,20 @@ class KnowledgeBase:
         return out
 
     # -- search ---------------------------------------------------------------
-    def focus_passage(self, question: str, service: Optional[ServiceInfo] = None, product: Any = None,
-                      min_score: float = FOCUS_MIN_SCORE) -> Optional[Dict[str, Any]]:
+    def focus_passage(
+        self,
+        question: str,
+        service: Optional[ServiceInfo] = None,
+        product: Any = None,
+        min_score: float = FOCUS_MIN_SCORE,
+    ) -> Optional[Dict[str, Any]]:
         p = self._as_product(product) if product else None
         return self._focus_passage(question, service.id if service else None, p.id if p else None, min_score)
 
-    @lru_cache(maxsize=1024)  # the store is immutable once loaded; one turn asks the same thing more than once
-    def _focus_passage(self, question: str, service_id: Optional[int], product_id: Optional[str],
-                       min_score: float) -> Optional[Dict[str, Any]]:
+    @lru_cache(maxsize=1024)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded; one turn asks the same thing more than once
+    def _focus_passage(
+        self, question: str, service_id: Optional[int], product_id: Optional[str], min_score: float
+    ) -> Optional[Dict[str, Any]]:
         """The one passage of ``service`` (or, without one, of the product) that speaks to the
         detail a question is about, if any.
 
@@ -481,8 +581,11 @@ class KnowledgeBase:
 
         service = self.service_by_id(service_id) if service_id is not None else None
         product = self._products[product_id] if product_id is not None else None
-        hits = [h for h in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS)
-                if h["kind"] not in ("channel", "step")]
+        hits = [
+            h
+            for h in self.search(question, product=product, service=service, limit=20, ignore=QUESTION_WORDS)
+            if h["kind"] not in ("channel", "step")
+        ]
         if service is not None:
             return hits[0] if hits and hits[0]["score"] >= min_score else None
         # without a service named: the product's own rules and contacts first; a service's sentence
@@ -500,18 +603,39 @@ class KnowledgeBase:
             self._search = PassageSearch(self._passages)
         return self._search
 
-    def search(self, query: str, product: Any = None, limit: int = 5, service: Optional[ServiceInfo] = None,
-               ignore: Iterable[str] = ()) -> List[Dict[str, Any]]:
+    def search(
+        self,
+        query: str,
+        product: Any = None,
+        limit: int = 5,
+        service: Optional[ServiceInfo] = None,
+        ignore: Iterable[str] = (),
+    ) -> List[Dict[str, Any]]:
         """Best passages for a free-text question (BM25 over jieba tokens), with their sources.
 
         ``service`` keeps to one service's passages; ``ignore`` lists words not to score on.
         """
         p = self._as_product(product) if product else (service.product if service else None)
-        hits = self.prepare_search().query(query, product_id=p.id if p else None, limit=limit,
-                                  service_id=service.id if service else None, ignore=ignore)
+        hits = self.prepare_search().query(
+            query,
+            product_id=p.id if p else None,
+            limit=limit,
+            service_id=service.id if service else None,
+            ignore=ignore,
+        )
         out = []
         for (pid, sid, kind, title, text, section), score in hits:
             prod = self._products[pid]
-            out.append({"product": prod.name, "product_id": pid, "service_id": sid, "kind": kind, "title": title, "text": text, "score": round(score, 3),
-                        "source": Source(prod.manual, prod.manual_title, section).to_dict()})
+            out.append(
+                {
+                    "product": prod.name,
+                    "product_id": pid,
+                    "service_id": sid,
+                    "kind": kind,
+                    "title": title,
+                    "text": text,
+                    "score": round(score, 3),
+                    "source": Source(prod.manual, prod.manual_title, section).to_dict(),
+                }
+            )
         return out

@@ -1,4 +1,5 @@
 """Where things live: source folder and database URL (overridable by environment)."""
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ This module holds the judgement only; the data comes from the store (see
 * places outside the mainland (香港, 澳门, 台湾) are known but not covered;
 * a list the manual does not publish (only a count) gives "unknown".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,7 +22,14 @@ from knowledge.places import Division, PlaceIndex
 
 # status values (covered: True / False / None)
 YES, NO, PARTIAL, PROVINCE, UNKNOWN, UNPUBLISHED, NOT_STATED, REMOTE_ONLY = (
-    "yes", "no", "partial", "province", "unknown", "list_not_published", "not_stated", "remote_only",
+    "yes",
+    "no",
+    "partial",
+    "province",
+    "unknown",
+    "list_not_published",
+    "not_stated",
+    "remote_only",
 )
 
 
@@ -102,7 +110,9 @@ class Judgement:
     section: Optional[str] = None
 
     def entries_dict(self) -> List[Dict[str, Any]]:
-        return [{"name": e.division.name, "printed": e.printed_name, "hospitals": e.hospitals} for e in self.listed_within]
+        return [
+            {"name": e.division.name, "printed": e.printed_name, "hospitals": e.hospitals} for e in self.listed_within
+        ]
 
 
 def judge(spec: CoverageSpec, place: Division, index: PlaceIndex, in_person: bool = False) -> Judgement:
@@ -117,8 +127,16 @@ def judge(spec: CoverageSpec, place: Division, index: PlaceIndex, in_person: boo
         return j
     if spec.remote_text and j.covered is not True and place.mainland:
         # The place-bound part does not reach here, but the service is also given remotely.
-        return Judgement(True, REMOTE_ONLY, f"{j.reason}；但{spec.remote_text}", place, plist=j.plist,
-                         hospital_names=j.hospital_names, hospitals=j.hospitals, section=spec.section)
+        return Judgement(
+            True,
+            REMOTE_ONLY,
+            f"{j.reason}；但{spec.remote_text}",
+            place,
+            plist=j.plist,
+            hospital_names=j.hospital_names,
+            hospitals=j.hospitals,
+            section=spec.section,
+        )
     return j
 
 
@@ -127,7 +145,13 @@ def _judge_place(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judg
     if kind == "hospitals":  # named hospitals may lie outside the mainland (000 国际进口特药: 香港)
         return _judge_hospitals(spec, place, index)
     if kind == "unpublished":
-        return Judgement(None, UNPUBLISHED, f"手册只给出覆盖城市的数量，未公布城市清单，无法确认{place.name}是否在内", place, section=spec.section)
+        return Judgement(
+            None,
+            UNPUBLISHED,
+            f"手册只给出覆盖城市的数量，未公布城市清单，无法确认{place.name}是否在内",
+            place,
+            section=spec.section,
+        )
     if kind == "not_stated":
         return Judgement(None, NOT_STATED, "手册未说明该服务的适用城市", place, section=spec.section)
     if not place.mainland:
@@ -137,30 +161,72 @@ def _judge_place(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judg
     if kind == "overseas":
         return Judgement(False, NO, "该服务为境外就医服务，不适用于中国大陆境内", place, section=spec.section)
     if kind in ("nationwide", "remote"):
-        return Judgement(True, YES, "该服务全国范围适用" if kind == "nationwide" else "该服务为远程服务，不限所在城市", place, section=spec.section)
+        return Judgement(
+            True,
+            YES,
+            "该服务全国范围适用" if kind == "nationwide" else "该服务为远程服务，不限所在城市",
+            place,
+            section=spec.section,
+        )
     province = index.province_of(place)
     if kind == "provinces":
         ok = any(p.adcode == province.adcode for p in spec.provinces)
-        return Judgement(ok, YES if ok else NO, f"覆盖区域按省份列出，{'含' if ok else '不含'}{province.name}", place, section=spec.section)
+        return Judgement(
+            ok,
+            YES if ok else NO,
+            f"覆盖区域按省份列出，{'含' if ok else '不含'}{province.name}",
+            place,
+            section=spec.section,
+        )
     return _judge_lists(spec, place, index)
 
 
 def _judge_hospitals(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judgement:
     located = [h for h in spec.hospitals if h.division is not None and h.division.level != "province"]
-    inside = [h for h in located if index.contains(place, h.division) or index.city_of(h.division).adcode == index.city_of(place).adcode]
+    inside = [
+        h
+        for h in located
+        if index.contains(place, h.division) or index.city_of(h.division).adcode == index.city_of(place).adcode
+    ]
     if inside:
-        return Judgement(True, YES, f"{place.name}有指定服务医院", place, hospitals=len(inside),
-                         hospital_names=[h.name for h in inside], section=spec.section)
+        return Judgement(
+            True,
+            YES,
+            f"{place.name}有指定服务医院",
+            place,
+            hospitals=len(inside),
+            hospital_names=[h.name for h in inside],
+            section=spec.section,
+        )
     # A hospital the manual places only by province: a city inside it can be neither confirmed nor ruled out.
-    by_province = [h for h in spec.hospitals if h.division is not None and h.division.level == "province"
-                   and index.contains(h.division, place) and h.division.adcode != place.adcode]
+    by_province = [
+        h
+        for h in spec.hospitals
+        if h.division is not None
+        and h.division.level == "province"
+        and index.contains(h.division, place)
+        and h.division.adcode != place.adcode
+    ]
     if by_province:
-        return Judgement(None, UNKNOWN, f"指定服务医院位于{by_province[0].division.name}，手册未写明所在城市", place,
-                         hospital_names=[h.name for h in by_province], section=spec.section)
+        return Judgement(
+            None,
+            UNKNOWN,
+            f"指定服务医院位于{by_province[0].division.name}，手册未写明所在城市",
+            place,
+            hospital_names=[h.name for h in by_province],
+            section=spec.section,
+        )
     in_province = [h for h in spec.hospitals if h.division is not None and index.contains(place, h.division)]
     if in_province:
-        return Judgement(True, YES, f"{place.name}有指定服务医院", place, hospitals=len(in_province),
-                         hospital_names=[h.name for h in in_province], section=spec.section)
+        return Judgement(
+            True,
+            YES,
+            f"{place.name}有指定服务医院",
+            place,
+            hospitals=len(in_province),
+            hospital_names=[h.name for h in in_province],
+            section=spec.section,
+        )
     return Judgement(False, NO, f"指定服务医院不在{place.name}", place, hospitals=0, section=spec.section)
 
 
@@ -193,8 +259,15 @@ def _judge_one_list(plist: PrintedList, place: Division, index: PlaceIndex) -> J
     if place.level == "province" and not index.is_municipality(place):
         inside = plist.inside.get(place.adcode, [])
         if inside:
-            return Judgement(None, PROVINCE, f"{place.name}有{len(inside)}个城市/地区在清单中", place, plist=plist,
-                             listed_within=inside, section=plist.section)
+            return Judgement(
+                None,
+                PROVINCE,
+                f"{place.name}有{len(inside)}个城市/地区在清单中",
+                place,
+                plist=plist,
+                listed_within=inside,
+                section=plist.section,
+            )
         return Judgement(False, NO, f"清单中没有{place.name}的城市", place, plist=plist, section=plist.section)
     city = index.city_of(place)
     city_entries = plist.by_code.get(city.adcode, [])
@@ -206,8 +279,15 @@ def _judge_one_list(plist: PrintedList, place: Division, index: PlaceIndex) -> J
         if rule == "included":
             return found(entry, f"{place.name}属{city.name}，{city.name}在清单中（含下辖县市）")
         if rule == "ask":
-            return Judgement(None, UNKNOWN, f"{place.name}是{city.name}下辖的县/县级市；{city.name}在清单中，但县级市覆盖情况以实际服务提供时服务人员答复为准",
-                             place, entry, plist=plist, section=plist.section)
+            return Judgement(
+                None,
+                UNKNOWN,
+                f"{place.name}是{city.name}下辖的县/县级市；{city.name}在清单中，但县级市覆盖情况以实际服务提供时服务人员答复为准",
+                place,
+                entry,
+                plist=plist,
+                section=plist.section,
+            )
         if rule == "excluded":
             reason = f"{place.name}是{city.name}下辖的县/县级市；清单只覆盖{city.name}市辖区范围，不含下辖县、县级市"
         else:
@@ -216,6 +296,13 @@ def _judge_one_list(plist: PrintedList, place: Division, index: PlaceIndex) -> J
     inside = plist.inside.get(place.adcode, [])
     if inside:
         names = "、".join(e.division.name for e in inside)
-        return Judgement(None, PARTIAL, f"清单未列出{place.name}本身，只列出其下辖的{names}", place, plist=plist,
-                         listed_within=inside, section=plist.section)
+        return Judgement(
+            None,
+            PARTIAL,
+            f"清单未列出{place.name}本身，只列出其下辖的{names}",
+            place,
+            plist=plist,
+            listed_within=inside,
+            section=plist.section,
+        )
     return Judgement(False, NO, f"{place.name}不在《{plist.title}》中", place, plist=plist, section=plist.section)

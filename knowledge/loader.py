@@ -5,6 +5,7 @@ every list has resolved; a SQLite store is built beside the old one and swapped
 in with one rename, any other database is rebuilt inside one transaction.
 Either way a bad source file leaves the previous store as it was.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,7 +54,10 @@ def _describe(path: Path, raw: Any, loc: Tuple[Any, ...]) -> str:
         try:
             item = raw[rest[0]][rest[1]]
             label = item.get("name") or "?"
-            where.append(f"{'service' if rest[0] == 'services' else 'entry'} {label}" + (f" ({item['key']})" if item.get("key") else ""))
+            where.append(
+                f"{'service' if rest[0] == 'services' else 'entry'} {label}"
+                + (f" ({item['key']})" if item.get("key") else "")
+            )
         except (KeyError, IndexError, TypeError, AttributeError):
             where.append(f"{rest[0]}[{rest[1]}]")
         rest = rest[2:]
@@ -114,7 +118,9 @@ def read_sources(directory: Path = SOURCES_DIR) -> Sources:
     problems += _cross_check(out)
     if problems:
         raise SourceError(problems)
-    out.fingerprint = fingerprint(source_files(directory) + [GAZETTEER_DIR / "divisions.csv", GAZETTEER_DIR / "aliases.yml"])
+    out.fingerprint = fingerprint(
+        source_files(directory) + [GAZETTEER_DIR / "divisions.csv", GAZETTEER_DIR / "aliases.yml"]
+    )
     return out
 
 
@@ -124,7 +130,9 @@ def _cross_check(src: Sources) -> List[str]:
     used_lists = set()
     for path, doc in src.manuals:
         if doc.product.id in seen_products:
-            problems.append(f"{path.name}: field product.id: {doc.product.id!r} also used by {seen_products[doc.product.id]}")
+            problems.append(
+                f"{path.name}: field product.id: {doc.product.id!r} also used by {seen_products[doc.product.id]}"
+            )
         seen_products[doc.product.id] = path.name
         keys: Dict[str, str] = {}
         for svc in doc.services:
@@ -137,7 +145,9 @@ def _cross_check(src: Sources) -> List[str]:
                 if list_id not in src.lists:
                     problems.append(f"{where}: field coverage.lists: no file coverage/{list_id}.yml")
                 elif src.lists[list_id][1].manual != doc.manual.file:
-                    problems.append(f"{where}: field coverage.lists: {list_id} belongs to manual {src.lists[list_id][1].manual}")
+                    problems.append(
+                        f"{where}: field coverage.lists: {list_id} belongs to manual {src.lists[list_id][1].manual}"
+                    )
     for list_id, (path, _) in src.lists.items():
         if list_id not in used_lists:
             problems.append(f"{path.name}: no service's coverage uses list {list_id!r}")
@@ -160,7 +170,9 @@ class _Resolver:
             self.problems.append(f"{where}: {name!r} is not a province" + _hint(self.index.resolve(name)))
         return d
 
-    def place(self, name: str, where: str, province: Optional[str] = None, within: Optional[str] = None) -> Tuple[Optional[Division], Optional[str]]:
+    def place(
+        self, name: str, where: str, province: Optional[str] = None, within: Optional[str] = None
+    ) -> Tuple[Optional[Division], Optional[str]]:
         """A place and the correction made to the printed wording (None when none)."""
         hint: Optional[Division] = None
         corrections: List[str] = []
@@ -201,15 +213,26 @@ def _sec(fact_section: Optional[str], default: str) -> str:
 
 def _service_rows(svc: s.Service, product_id: str, position: int, resolver: _Resolver, where: str) -> m.Service:
     row = m.Service(
-        product_id=product_id, key=svc.key, position=position, name=svc.name, category=svc.category,
-        section=svc.section, items_title=svc.items_title, items=list(svc.items),
+        product_id=product_id,
+        key=svc.key,
+        position=position,
+        name=svc.name,
+        category=svc.category,
+        section=svc.section,
+        items_title=svc.items_title,
+        items=list(svc.items),
         request_fields=list(svc.request_fields),
     )
     row.aliases = [m.ServiceAlias(alias=a) for a in dict.fromkeys([svc.name, *svc.aliases])]
     facts: List[m.Fact] = []
     for kind, group in (
-        ("content", svc.content), ("eligibility", svc.eligibility), ("prerequisite", svc.prerequisites),
-        ("material", svc.materials), ("cancellation", svc.cancellation), ("cost", svc.costs), ("note", svc.notes),
+        ("content", svc.content),
+        ("eligibility", svc.eligibility),
+        ("prerequisite", svc.prerequisites),
+        ("material", svc.materials),
+        ("cancellation", svc.cancellation),
+        ("cost", svc.costs),
+        ("note", svc.notes),
     ):
         facts += [_fact(kind, f.text, _sec(f.section, svc.section), f.data) for f in group]
     for u in svc.usage_limit:
@@ -218,30 +241,66 @@ def _service_rows(svc: s.Service, product_id: str, position: int, resolver: _Res
     for t in svc.times:
         facts.append(_fact("time", t.text, _sec(t.section, svc.section), {"kind": t.kind, **t.data}))
     for a in svc.advance_notice:
-        facts.append(_fact("advance_notice", a.text, _sec(a.section, svc.section), {"hours": a.hours, "working_days": a.working_days, **a.data}))
+        facts.append(
+            _fact(
+                "advance_notice",
+                a.text,
+                _sec(a.section, svc.section),
+                {"hours": a.hours, "working_days": a.working_days, **a.data},
+            )
+        )
     apply_section = svc.apply.section or svc.section
     for c in svc.apply.channels:
         facts.append(_fact("channel", c.text, _sec(c.section, apply_section), {"kind": c.kind}))
     if svc.waiting_period:
-        facts.append(_fact("waiting_period", svc.waiting_period.text, _sec(svc.waiting_period.section, svc.section), svc.waiting_period.data))
+        facts.append(
+            _fact(
+                "waiting_period",
+                svc.waiting_period.text,
+                _sec(svc.waiting_period.section, svc.section),
+                svc.waiting_period.data,
+            )
+        )
     for i, f in enumerate(facts):
         f.position = i
     row.facts = facts
     row.steps = [m.ApplyStep(position=i, text=t, section=apply_section) for i, t in enumerate(svc.apply.steps)]
     cov = svc.coverage
     row.coverage = m.Coverage(
-        type=cov.type, text=cov.text, section=_sec(cov.section, svc.section), scope_note=cov.scope_note, remote_text=cov.remote_text,
-        printed_city_count=cov.printed_city_count, printed_hospital_count=cov.printed_hospital_count,
+        type=cov.type,
+        text=cov.text,
+        section=_sec(cov.section, svc.section),
+        scope_note=cov.scope_note,
+        remote_text=cov.remote_text,
+        printed_city_count=cov.printed_city_count,
+        printed_hospital_count=cov.printed_hospital_count,
         lists=list(cov.lists),
-        provinces=[d.adcode for d in (resolver.province(p, f"{where}: field coverage.provinces") for p in cov.provinces) if d],
-        extra_provinces=[d.adcode for d in (resolver.province(p, f"{where}: field coverage.extra_provinces") for p in cov.extra_provinces) if d],
+        provinces=[
+            d.adcode for d in (resolver.province(p, f"{where}: field coverage.provinces") for p in cov.provinces) if d
+        ],
+        extra_provinces=[
+            d.adcode
+            for d in (resolver.province(p, f"{where}: field coverage.extra_provinces") for p in cov.extra_provinces)
+            if d
+        ],
     )
     hospitals = []
     for i, h in enumerate(cov.hospitals):
         d = None
         if h.city or h.province:
-            d, _ = resolver.place(h.city or h.province, f"{where}: field coverage.hospitals.{i}", province=h.province if h.city else None)
-        hospitals.append(m.CoverageHospital(position=i, name=h.name, adcode=d.adcode if d else None, printed_city=h.city, printed_province=h.province, note=h.note))
+            d, _ = resolver.place(
+                h.city or h.province, f"{where}: field coverage.hospitals.{i}", province=h.province if h.city else None
+            )
+        hospitals.append(
+            m.CoverageHospital(
+                position=i,
+                name=h.name,
+                adcode=d.adcode if d else None,
+                printed_city=h.city,
+                printed_province=h.province,
+                note=h.note,
+            )
+        )
     row.coverage.hospitals = hospitals
     return row
 
@@ -250,39 +309,92 @@ def _manual_rows(path: Path, doc: s.ManualSource, resolver: _Resolver) -> List[A
     manual_id = doc.manual.file[:3]
     pid = doc.product.id
     rows: List[Any] = [
-        m.Manual(id=manual_id, file=doc.manual.file, title=doc.manual.title, insurer=doc.manual.insurer, insurer_aliases=list(doc.manual.insurer_aliases),
-                 provider=doc.manual.provider, contract_disclaimer=doc.manual.contract_disclaimer),
+        m.Manual(
+            id=manual_id,
+            file=doc.manual.file,
+            title=doc.manual.title,
+            insurer=doc.manual.insurer,
+            insurer_aliases=list(doc.manual.insurer_aliases),
+            provider=doc.manual.provider,
+            contract_disclaimer=doc.manual.contract_disclaimer,
+        ),
     ]
-    product = m.Product(id=pid, manual_id=manual_id, name=doc.product.name, insurer=doc.manual.insurer, label_note=doc.product.label_note)
+    product = m.Product(
+        id=pid,
+        manual_id=manual_id,
+        name=doc.product.name,
+        insurer=doc.manual.insurer,
+        label_note=doc.product.label_note,
+    )
     product.aliases = [m.ProductAlias(alias=a) for a in dict.fromkeys([doc.product.name, *doc.product.aliases])]
     rows.append(product)
-    rows += [m.Contact(product_id=pid, position=i, kind=c.kind, name=c.name, value=c.value, hours=c.hours, note=c.note, section=c.section)
-             for i, c in enumerate(doc.contacts)]
-    rows += [m.Rule(product_id=pid, position=i, topic=r.topic, title=r.title, text=r.text, section=r.section, data=r.data)
-             for i, r in enumerate(doc.rules)]
-    rows += [m.QA(product_id=pid, position=i, question=q.q, answer=q.a, section=q.section or "常见问答") for i, q in enumerate(doc.qa)]
-    rows += [m.Attachment(product_id=pid, key=a.key, title=a.title, section=a.section, items=list(a.items), note=a.note) for a in doc.attachments]
+    rows += [
+        m.Contact(
+            product_id=pid,
+            position=i,
+            kind=c.kind,
+            name=c.name,
+            value=c.value,
+            hours=c.hours,
+            note=c.note,
+            section=c.section,
+        )
+        for i, c in enumerate(doc.contacts)
+    ]
+    rows += [
+        m.Rule(product_id=pid, position=i, topic=r.topic, title=r.title, text=r.text, section=r.section, data=r.data)
+        for i, r in enumerate(doc.rules)
+    ]
+    rows += [
+        m.QA(product_id=pid, position=i, question=q.q, answer=q.a, section=q.section or "常见问答")
+        for i, q in enumerate(doc.qa)
+    ]
+    rows += [
+        m.Attachment(product_id=pid, key=a.key, title=a.title, section=a.section, items=list(a.items), note=a.note)
+        for a in doc.attachments
+    ]
     for i, svc in enumerate(doc.services):
         service = _service_rows(svc, pid, i, resolver, f"{path.name}: service {svc.name} ({svc.key})")
-        service.qas = [m.QA(product_id=pid, position=j, question=q.q, answer=q.a, section=q.section or svc.section) for j, q in enumerate(svc.qa)]
+        service.qas = [
+            m.QA(product_id=pid, position=j, question=q.q, answer=q.a, section=q.section or svc.section)
+            for j, q in enumerate(svc.qa)
+        ]
         rows.append(service)
     return rows
 
 
 def _list_rows(path: Path, doc: s.CoverageList, resolver: _Resolver) -> m.CoverageList:
     row = m.CoverageList(
-        id=doc.id, manual_id=doc.manual[:3], title=doc.title, section=doc.section, scope_note=doc.scope_note,
-        county_rule=doc.county_rule, footnote=doc.footnote, printed_totals=[t.dict() for t in doc.printed_totals],
+        id=doc.id,
+        manual_id=doc.manual[:3],
+        title=doc.title,
+        section=doc.section,
+        scope_note=doc.scope_note,
+        county_rule=doc.county_rule,
+        footnote=doc.footnote,
+        printed_totals=[t.dict() for t in doc.printed_totals],
     )
     entries = []
     for i, e in enumerate(doc.entries):
-        d, correction = resolver.place(e.resolve_as or e.name, f"{path.name}: entry {i} ({e.name})", province=e.province, within=e.within)
+        d, correction = resolver.place(
+            e.resolve_as or e.name, f"{path.name}: entry {i} ({e.name})", province=e.province, within=e.within
+        )
         if d is None:
             continue
         if e.resolve_as:
             correction = "；".join(filter(None, [f"按“{e.resolve_as}”解析", correction]))
-        entries.append(m.CoverageEntry(position=i, adcode=d.adcode, printed_name=e.name, printed_province=e.province,
-                                       within=e.within, hospitals=e.hospitals, note=e.note, correction=correction))
+        entries.append(
+            m.CoverageEntry(
+                position=i,
+                adcode=d.adcode,
+                printed_name=e.name,
+                printed_province=e.province,
+                within=e.within,
+                hospitals=e.hospitals,
+                note=e.note,
+                correction=correction,
+            )
+        )
     row.entries = entries
     return row
 
@@ -292,18 +404,64 @@ def _passages(session: Session) -> List[m.Passage]:
     out: List[m.Passage] = []
     for svc in session.query(m.Service):
         for f in svc.facts:
-            out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind=f.kind, title=svc.name, text=f.text, section=f.section))
+            out.append(
+                m.Passage(
+                    product_id=svc.product_id,
+                    service_id=svc.id,
+                    kind=f.kind,
+                    title=svc.name,
+                    text=f.text,
+                    section=f.section,
+                )
+            )
         for st in svc.steps:
-            out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="step", title=svc.name, text=st.text, section=st.section))
+            out.append(
+                m.Passage(
+                    product_id=svc.product_id,
+                    service_id=svc.id,
+                    kind="step",
+                    title=svc.name,
+                    text=st.text,
+                    section=st.section,
+                )
+            )
         c = svc.coverage
-        out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="coverage", title=svc.name, text=c.text, section=c.section))
+        out.append(
+            m.Passage(
+                product_id=svc.product_id,
+                service_id=svc.id,
+                kind="coverage",
+                title=svc.name,
+                text=c.text,
+                section=c.section,
+            )
+        )
         if svc.items:
-            out.append(m.Passage(product_id=svc.product_id, service_id=svc.id, kind="items", title=svc.items_title or svc.name,
-                                 text="、".join(svc.items), section=svc.section))
+            out.append(
+                m.Passage(
+                    product_id=svc.product_id,
+                    service_id=svc.id,
+                    kind="items",
+                    title=svc.items_title or svc.name,
+                    text="、".join(svc.items),
+                    section=svc.section,
+                )
+            )
     for q in session.query(m.QA):
-        out.append(m.Passage(product_id=q.product_id, service_id=q.service_id, kind="qa", title=q.question, text=f"{q.question} {q.answer}", section=q.section))
+        out.append(
+            m.Passage(
+                product_id=q.product_id,
+                service_id=q.service_id,
+                kind="qa",
+                title=q.question,
+                text=f"{q.question} {q.answer}",
+                section=q.section,
+            )
+        )
     for r in session.query(m.Rule):
-        out.append(m.Passage(product_id=r.product_id, kind=f"rule:{r.topic}", title=r.title, text=r.text, section=r.section))
+        out.append(
+            m.Passage(product_id=r.product_id, kind=f"rule:{r.topic}", title=r.title, text=r.text, section=r.section)
+        )
     for c in session.query(m.Contact):
         text = "，".join(filter(None, [c.name, c.value, c.hours, c.note]))
         out.append(m.Passage(product_id=c.product_id, kind="contact", title=c.name, text=text, section=c.section))
@@ -323,7 +481,9 @@ def _populate(engine: Engine, src: Sources, index: PlaceIndex, aliases: List[dic
         m.Base.metadata.drop_all(conn)
         m.Base.metadata.create_all(conn)
         session.add_all(
-            m.Place(adcode=d.adcode, name=d.name, level=d.level, parent=d.parent, province=d.province, mainland=d.mainland)
+            m.Place(
+                adcode=d.adcode, name=d.name, level=d.level, parent=d.parent, province=d.province, mainland=d.mainland
+            )
             for d in index.by_code.values()
         )
         session.flush()
@@ -337,12 +497,22 @@ def _populate(engine: Engine, src: Sources, index: PlaceIndex, aliases: List[dic
         session.flush()
         session.add_all(_passages(session))
         counts = {
-            "manuals": session.query(m.Manual).count(), "services": session.query(m.Service).count(),
-            "facts": session.query(m.Fact).count(), "qa": session.query(m.QA).count(),
-            "lists": session.query(m.CoverageList).count(), "list_entries": session.query(m.CoverageEntry).count(),
-            "passages": session.query(m.Passage).count(), "places": session.query(m.Place).count(),
+            "manuals": session.query(m.Manual).count(),
+            "services": session.query(m.Service).count(),
+            "facts": session.query(m.Fact).count(),
+            "qa": session.query(m.QA).count(),
+            "lists": session.query(m.CoverageList).count(),
+            "list_entries": session.query(m.CoverageEntry).count(),
+            "passages": session.query(m.Passage).count(),
+            "places": session.query(m.Place).count(),
         }
-        session.add(m.BuildInfo(built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), fingerprint=src.fingerprint, counts=counts))
+        session.add(
+            m.BuildInfo(
+                built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                fingerprint=src.fingerprint,
+                counts=counts,
+            )
+        )
     return counts
 
 

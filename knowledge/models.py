@@ -6,9 +6,8 @@ a coverage; a coverage points to printed city lists whose entries are
 resolved to gazetteer divisions.  Every fact row carries the section of the
 manual it comes from.
 """
-from __future__ import annotations
 
-from typing import Any, List, Optional
+from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship

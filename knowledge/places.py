@@ -6,6 +6,7 @@ name), 毫州 (a typo of 亳州).  ``PlaceIndex.resolve`` maps a mention to one
 division with its parents, says how it matched, and — when nothing matches —
 offers fuzzy suggestions without ever choosing one silently.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,23 @@ ETHNIC = (
     "京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族"
 ).split()
 _ETHNIC_RE = re.compile("(?:" + "|".join(sorted(ETHNIC, key=len, reverse=True)) + ")+$")
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟", "州")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+    "州",
+)
 LEVEL_RANK = {"prefecture": 0, "province": 1, "county": 2}
 
 # How a mention matched, best first: the full name, a curated alias, the name
@@ -36,8 +53,12 @@ LEVEL_RANK = {"prefecture": 0, "province": 1, "county": 2}
 EXACT, ALIAS, SHORT, DERIVED = "exact", "alias", "short", "derived"
 _MATCH_RANK = {EXACT: 0, ALIAS: 1, SHORT: 2, DERIVED: 2}
 _SHORT_ORDER = {
-    (SHORT, "prefecture"): 0, (SHORT, "province"): 1, (DERIVED, "prefecture"): 2,
-    (SHORT, "county"): 3, (DERIVED, "province"): 4, (DERIVED, "county"): 5,
+    (SHORT, "prefecture"): 0,
+    (SHORT, "province"): 1,
+    (DERIVED, "prefecture"): 2,
+    (SHORT, "county"): 3,
+    (DERIVED, "province"): 4,
+    (DERIVED, "county"): 5,
 }
 
 
@@ -128,7 +149,9 @@ class PlaceIndex:
             for form in short_forms(d.name):
                 self._add(form, SHORT if form == strip_suffix(d.name) else DERIVED, d)
         for a in aliases:
-            target = self.by_code.get(a["adcode"]) if "adcode" in a else self._pick_by_name(a["target"], a.get("within"))
+            target = (
+                self.by_code.get(a["adcode"]) if "adcode" in a else self._pick_by_name(a["target"], a.get("within"))
+            )
             if target is None:
                 raise ValueError(f"gazetteer alias {a['alias']!r}: no division {a.get('target') or a.get('adcode')!r}")
             self._add(a["alias"], ALIAS, target, a.get("note"))
@@ -229,7 +252,8 @@ class PlaceIndex:
         if not r.found:
             return None
         return next((d for d in [r.division, *r.alternatives] if d.level == "province"), None) or (
-            next((h[1] for h in self._candidates(re.sub(r"\s+", "", mention)) if h[1].level == "province"), None))
+            next((h[1] for h in self._candidates(re.sub(r"\s+", "", mention)) if h[1].level == "province"), None)
+        )
 
     def _compound(self, text: str) -> List[Tuple[str, Division, Optional[str]]]:
         """浙江杭州 / 杭州市西湖区 / 浙江杭州西湖区: an outer place followed by an inner one (itself maybe compound)."""

@@ -5,6 +5,7 @@ database, so a typo in a field name or a missing section heading fails the
 build with the file, the service and the field named, instead of producing a
 store that answers wrongly.  Pydantic 1.10 is used because Rasa 3.6 pins it.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional

@@ -1,5 +1,6 @@
 """Free-text search over the store's passages (rules, facts, Q&A), for questions
 nothing structured answers.  BM25 (rank_bm25) over jieba's search-mode tokens."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,9 @@ from rank_bm25 import BM25Okapi
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 _DROP = re.compile(r"^[\W_]+$")
-STOPWORDS = frozenset("的 了 吗 呢 啊 吧 是 我 你 在 有 和 与 及 或 要 能 可以 怎么 什么 如何 哪些 多少 请问 一下 这个 那个".split())
+STOPWORDS = frozenset(
+    "的 了 吗 呢 啊 吧 是 我 你 在 有 和 与 及 或 要 能 可以 怎么 什么 如何 哪些 多少 请问 一下 这个 那个".split()
+)
 # Words every question about a service uses; they say what kind of question it is (which the
 # intent already tells), not what detail it is about, so a focused search ignores them.
 QUESTION_WORDS = frozenset(
@@ -47,8 +50,14 @@ class PassageSearch:
             if p[1] is not None:
                 self._by_service.setdefault(p[1], []).append(i)
 
-    def query(self, text: str, product_id: Optional[str] = None, limit: int = 5, service_id: Optional[int] = None,
-              ignore: Iterable[str] = ()) -> List[Tuple[Tuple, float]]:
+    def query(
+        self,
+        text: str,
+        product_id: Optional[str] = None,
+        limit: int = 5,
+        service_id: Optional[int] = None,
+        ignore: Iterable[str] = (),
+    ) -> List[Tuple[Tuple, float]]:
         """Best passages for ``text``; ``ignore``: words not to score on (the service's own name, say).
 
         Only the passages in scope (one service's, one product's) are scored: IDF stays corpus-wide."""
@@ -63,5 +72,7 @@ class PassageSearch:
         else:
             ids = list(range(len(self.passages)))
         scores = self.bm25.get_batch_scores(tokens, ids) if ids else []
-        ranked = sorted(((self.passages[i], float(s)) for i, s in zip(ids, scores) if s > 0), key=lambda x: -x[1])
+        ranked = sorted(
+            ((self.passages[i], float(s)) for i, s in zip(ids, scores, strict=True) if s > 0), key=lambda x: -x[1]
+        )
         return ranked[:limit]

@@ -4,17 +4,19 @@ The bot's NLU (the jieba user dictionary and the entity extractor) is generated
 from this at build time, so a service alias or a city added to the sources is
 understood after the next training, with no second list kept by hand.
 """
+
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, List
 
 from knowledge.places import PlaceIndex, short_forms, strip_suffix
 
 PRODUCT, SERVICE, PLACE = "product", "service", "place"
 # Short forms of county-level cities that are everyday words more often than places.
-_COMMON_WORDS = frozenset({"东方", "安宁", "大安", "和平", "开平", "长安", "永康", "合山", "北流", "新民", "安达", "凭祥", "合作"})
+_COMMON_WORDS = frozenset(
+    {"东方", "安宁", "大安", "和平", "开平", "长安", "永康", "合山", "北流", "新民", "安达", "凭祥", "合作"}
+)
 
 
 def place_forms(index: PlaceIndex) -> Dict[str, str]:
@@ -42,7 +44,9 @@ def place_forms(index: PlaceIndex) -> Dict[str, str]:
         if d.level != "county":
             continue
         bodies = [d.name, strip_suffix(d.name), *short_forms(d.name)]
-        parents = [index.by_code[d.province]] + ([index.by_code[d.parent]] if d.parent and d.parent != d.province else [])
+        parents = [index.by_code[d.province]] + (
+            [index.by_code[d.parent]] if d.parent and d.parent != d.province else []
+        )
         for parent in parents:
             for head in (parent.name, *short_forms(parent.name)):
                 for body in bodies:
@@ -84,9 +88,9 @@ class MentionFinder:
         out, i = [], 0
         while i < len(text):
             for n in self._lengths:
-                entity = self.kind.get(folded[i:i + n]) if i + n <= len(text) else None
+                entity = self.kind.get(folded[i : i + n]) if i + n <= len(text) else None
                 if entity is not None:
-                    out.append(Mention(entity, i, i + n, text[i:i + n]))
+                    out.append(Mention(entity, i, i + n, text[i : i + n]))
                     i += n
                     break
             else:

@@ -1,4 +1,5 @@
 """Command line: ``python -m service_requests demo-policies | list | show REF | set-status REF STATUS --actor NAME``."""
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ The knowledge store is rebuilt from the sources at will (a SQLite build replaces
 requests, which are customer data, never live in its file.  On PostgreSQL both stores may share
 one database: their tables do not overlap.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,12 +5,13 @@ knowledge store (``service_requests.rules``) and keeps policies, bindings, reque
 audit trail in the request store.  Messages are Chinese, for the chat user; the structured
 results carry codes for the butlers' console and the tests.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -29,21 +30,46 @@ from service_requests.store import engine_for
 MAX_FAILED_BINDINGS = 5  # within LOCKOUT: then binding is refused for a while
 LOCKOUT = timedelta(minutes=30)
 SUBMITTED, ARRANGED, DONE, CANCELLED, CANCELLED_USED = "submitted", "arranged", "done", "cancelled", "cancelled_used"
-STATUS_CN = {SUBMITTED: "已提交，待服务人员联系", ARRANGED: "已安排", DONE: "已完成", CANCELLED: "已取消",
-             CANCELLED_USED: "已取消（按手册视同已使用）"}
-OPEN = (SUBMITTED, ARRANGED)   # a customer can still cancel; counted as uses: every status but CANCELLED
+STATUS_CN = {
+    SUBMITTED: "已提交，待服务人员联系",
+    ARRANGED: "已安排",
+    DONE: "已完成",
+    CANCELLED: "已取消",
+    CANCELLED_USED: "已取消（按手册视同已使用）",
+}
+OPEN = (SUBMITTED, ARRANGED)  # a customer can still cancel; counted as uses: every status but CANCELLED
 # what a butler may set from each status (a chat cancellation of an arranged request follows the manual: desk.cancel)
-NEXT_STATUSES = {SUBMITTED: (ARRANGED, DONE, CANCELLED), ARRANGED: (DONE, CANCELLED, CANCELLED_USED), DONE: (), CANCELLED: (),
-                 CANCELLED_USED: ()}
+NEXT_STATUSES = {
+    SUBMITTED: (ARRANGED, DONE, CANCELLED),
+    ARRANGED: (DONE, CANCELLED, CANCELLED_USED),
+    DONE: (),
+    CANCELLED: (),
+    CANCELLED_USED: (),
+}
 
 # Form fields in the order they are asked.  Yes/no prerequisites come first: a "no" ends the
 # request before the customer has typed anything else.
-FIELD_ORDER = ("inpatient_order", "diagnosis", "place", "hospital", "admission_date", "discharge_date",
-               "date_time", "distance_band", "phone")
+FIELD_ORDER = (
+    "inpatient_order",
+    "diagnosis",
+    "place",
+    "hospital",
+    "admission_date",
+    "discharge_date",
+    "date_time",
+    "distance_band",
+    "phone",
+)
 FIELD_LABEL = {
-    "inpatient_order": "已开具住院单", "diagnosis": "已有医院诊断", "place": "服务城市", "hospital": "医院",
-    "admission_date": "入院日期", "discharge_date": "预计出院日期", "date_time": "期望服务时间",
-    "distance_band": "家庭常住地距医院", "phone": "联系电话",
+    "inpatient_order": "已开具住院单",
+    "diagnosis": "已有医院诊断",
+    "place": "服务城市",
+    "hospital": "医院",
+    "admission_date": "入院日期",
+    "discharge_date": "预计出院日期",
+    "date_time": "期望服务时间",
+    "distance_band": "家庭常住地距医院",
+    "phone": "联系电话",
 }
 DISTANCE_CN = {"within_200km": "200 公里以内（含）", "over_200km": "200 公里以上"}
 
@@ -72,9 +98,9 @@ class RequestView:
     service_key: str
     history: List[Dict[str, Any]] = field(default_factory=list)
     channel: str = ""
-    response_time: Optional[str] = None      # the manual's promise, quoted
-    due_at: Optional[datetime] = None        # when that promise falls due (rules.promise_deadline)
-    overdue: bool = False                    # still only submitted after it fell due
+    response_time: Optional[str] = None  # the manual's promise, quoted
+    due_at: Optional[datetime] = None  # when that promise falls due (rules.promise_deadline)
+    overdue: bool = False  # still only submitted after it fell due
 
     @property
     def city(self) -> Optional[str]:
@@ -93,9 +119,21 @@ _EAGER = (selectinload(ServiceRequest.history), selectinload(ServiceRequest.poli
 
 
 def _view(policy: Policy) -> PolicyView:
-    return PolicyView(policy.id, policy.number, policy.product_id, policy.insured_name, p.mask_phone(policy.phone),
-                      policy.id_number_masked, policy.effective_date, policy.expiry_date, policy.status,
-                      policy.waiting_period_days, policy.continuation, tuple(policy.add_ons or ()), policy.demo)
+    return PolicyView(
+        policy.id,
+        policy.number,
+        policy.product_id,
+        policy.insured_name,
+        p.mask_phone(policy.phone),
+        policy.id_number_masked,
+        policy.effective_date,
+        policy.expiry_date,
+        policy.status,
+        policy.waiting_period_days,
+        policy.continuation,
+        tuple(policy.add_ons or ()),
+        policy.demo,
+    )
 
 
 def beijing_now() -> datetime:
@@ -105,8 +143,9 @@ def beijing_now() -> datetime:
 class ServiceDesk:
     """The request API. ``clock`` returns naive Beijing time (tests pass a fixed one)."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None, url: Optional[str] = None,
-                 clock: Callable[[], datetime] = beijing_now) -> None:
+    def __init__(
+        self, kb: Optional[KnowledgeBase] = None, url: Optional[str] = None, clock: Callable[[], datetime] = beijing_now
+    ) -> None:
         self.kb = kb or KnowledgeBase.open()
         self.engine = engine_for(url)
         self.clock = clock
@@ -128,8 +167,12 @@ class ServiceDesk:
                 if r["product_id"] not in {x.id for x in self.kb.products()}:
                     raise ValueError(f"policy {r['number']}: unknown product {r['product_id']}")
                 id_number = str(r.pop("id_number"))
-                r.update(id_number_masked=id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:], id_last4=id_number[-4:].upper(),
-                         demo=demo, add_ons=list(r.get("add_ons") or []))
+                r.update(
+                    id_number_masked=id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:],
+                    id_last4=id_number[-4:].upper(),
+                    demo=demo,
+                    add_ons=list(r.get("add_ons") or []),
+                )
                 r.pop("note", None)
                 row = s.execute(select(Policy).where(Policy.number == r["number"])).scalar_one_or_none()
                 if row is None:
@@ -159,26 +202,43 @@ class ServiceDesk:
         """Bind the sender to a policy if ``last4`` are the last four digits of its phone or ID number."""
         now = self.clock()
         with self._session() as s, s.begin():
-            recent = s.execute(select(func.count()).select_from(VerificationAttempt).where(
-                VerificationAttempt.channel == channel, VerificationAttempt.sender_id == sender,
-                VerificationAttempt.at > now - LOCKOUT)).scalar_one()
+            recent = s.execute(
+                select(func.count())
+                .select_from(VerificationAttempt)
+                .where(
+                    VerificationAttempt.channel == channel,
+                    VerificationAttempt.sender_id == sender,
+                    VerificationAttempt.at > now - LOCKOUT,
+                )
+            ).scalar_one()
             if recent >= MAX_FAILED_BINDINGS:
-                return Verdict(False, "locked", f"验证失败次数过多，请 {int(LOCKOUT.total_seconds() // 60)} 分钟后再试，或拨打保单上的客服热线。")
+                return Verdict(
+                    False,
+                    "locked",
+                    f"验证失败次数过多，请 {int(LOCKOUT.total_seconds() // 60)} 分钟后再试，或拨打保单上的客服热线。",
+                )
             row = s.execute(select(Policy).where(Policy.number == (number or "").upper())).scalar_one_or_none()
             last4 = (last4 or "").upper()
             if row is None or last4 not in (row.phone[-4:], row.id_last4):
                 s.add(VerificationAttempt(channel=channel, sender_id=sender, at=now))
                 left = MAX_FAILED_BINDINGS - recent - 1
-                return Verdict(False, "mismatch", "保单号与验证号码不匹配，请核对后重新输入保单号"
-                               + (f"（还可尝试 {left} 次）。" if left else "。"))
+                return Verdict(
+                    False,
+                    "mismatch",
+                    "保单号与验证号码不匹配，请核对后重新输入保单号" + (f"（还可尝试 {left} 次）。" if left else "。"),
+                )
             binding = s.get(Binding, (channel, sender))
             if binding is None:
                 s.add(Binding(channel=channel, sender_id=sender, policy_id=row.id, bound_at=now))
             else:
                 binding.policy_id, binding.bound_at = row.id, now
             product = self.kb.get_product(row.product_id)
-            return Verdict(True, "bound", f"已验证：{product.name}，保单号 {row.number}，被保险人 {p.mask_name(row.insured_name)}。",
-                           data={"policy": row.number})
+            return Verdict(
+                True,
+                "bound",
+                f"已验证：{product.name}，保单号 {row.number}，被保险人 {p.mask_name(row.insured_name)}。",
+                data={"policy": row.number},
+            )
 
     def unbind(self, channel: str, sender: str) -> Optional[str]:
         """Forget the sender's policy ("换一个保单"); returns the policy number that was bound."""
@@ -204,12 +264,20 @@ class ServiceDesk:
         if svc is None:
             names = "、".join(s.name for s in self.kb.services_of(product))
             elsewhere = [s.product.name for s in self.kb.products_offering(mention)] if mention else []
-            lead = f"您的保单（{product.name}）不含“{mention}”这项服务" + (f"（{'、'.join(elsewhere)}有）" if elsewhere else "") + "。" if mention else ""
+            lead = (
+                f"您的保单（{product.name}）不含“{mention}”这项服务"
+                + (f"（{'、'.join(elsewhere)}有）" if elsewhere else "")
+                + "。"
+                if mention
+                else ""
+            )
             return Step(None, f"{lead}您的保单可申请：{names}。请告诉我要申请哪一项。", code="no_such_service")
         today = self.clock().date()
-        for verdict in (rules.check_in_force(policy, today),
-                        rules.check_waiting_period(policy, svc, self.kb.rules(product, "waiting_period"), today),
-                        rules.check_add_on(policy, svc)):
+        for verdict in (
+            rules.check_in_force(policy, today),
+            rules.check_waiting_period(policy, svc, self.kb.rules(product, "waiting_period"), today),
+            rules.check_add_on(policy, svc),
+        ):
             if not verdict.ok:
                 return Step(None, verdict.message, end=True, code=verdict.code)
         limit = rules.usage_limit(svc)
@@ -223,8 +291,14 @@ class ServiceDesk:
         """The form's fields for this service, in asking order."""
         needs = rules.requirements(service)
         remote = service.coverage.type == "remote"
-        wanted = {"inpatient_order": "inpatient_order" in needs, "diagnosis": "diagnosis" in needs,
-                  "place": not remote, "hospital": not remote, "date_time": True, "phone": True}
+        wanted = {
+            "inpatient_order": "inpatient_order" in needs,
+            "diagnosis": "diagnosis" in needs,
+            "place": not remote,
+            "hospital": not remote,
+            "date_time": True,
+            "phone": True,
+        }
         wanted.update({f: True for f in service.request_fields})
         limit = rules.usage_limit(service)
         if limit and limit.per == "hospitalisation":
@@ -247,14 +321,20 @@ class ServiceDesk:
             return "请问预计哪天出院？（按医嘱，如：12月2日）"
         if name == "date_time":
             hint = rules.notice_hint(service)
-            return "请问希望什么时间使用服务？请说日期和时间（如：12月3日上午9点）。" + (f"{service.name}需{hint}申请。" if hint else "")
+            return "请问希望什么时间使用服务？请说日期和时间（如：12月3日上午9点）。" + (
+                f"{service.name}需{hint}申请。" if hint else ""
+            )
         if name == "distance_band":
             return "您的家庭常住地距离医院大约多远？200 公里以内（含）安排车辆，200 公里以上承担火车票或机票。请回复公里数或“200公里以内/以上”。"
         if name == "phone":
-            return f"请问联系电话？回复“用保单手机”将使用保单预留号码（{policy.phone_masked}），或直接输入 11 位手机号。"
+            return (
+                f"请问联系电话？回复“用保单手机”将使用保单预留号码（{policy.phone_masked}），或直接输入 11 位手机号。"
+            )
         raise KeyError(name)
 
-    def check_field(self, policy: PolicyView, service: ServiceInfo, name: str, text: str, values: Dict[str, str]) -> Step:
+    def check_field(
+        self, policy: PolicyView, service: ServiceInfo, name: str, text: str, values: Dict[str, str]
+    ) -> Step:
         """Read and check one answer. Never echoes a full phone or ID number."""
         text = (text or "").strip()
         now = self.clock()
@@ -279,18 +359,35 @@ class ServiceDesk:
         if name == "date_time":
             when, timed = p.parse_datetime(text, now)
             if when is None:
-                return Step(None, "没有看懂这个时间，请说日期和时间，例如“12月3日上午9点”或“明天下午2点”。", code="unreadable")
+                return Step(
+                    None, "没有看懂这个时间，请说日期和时间，例如“12月3日上午9点”或“明天下午2点”。", code="unreadable"
+                )
             if values.get("admission_date") and when.date() < date.fromisoformat(values["admission_date"]):
-                return Step(None, f"服务时间应在入院（{values['admission_date']}）之后，请重新输入。", code="before_admission")
-            if values.get("discharge_date") and when.date() > date.fromisoformat(values["discharge_date"]) and "distance_band" not in self.fields(policy, service):
-                return Step(None, f"服务时间应在出院（{values['discharge_date']}）之前，请重新输入。", code="after_discharge")
+                return Step(
+                    None, f"服务时间应在入院（{values['admission_date']}）之后，请重新输入。", code="before_admission"
+                )
+            if (
+                values.get("discharge_date")
+                and when.date() > date.fromisoformat(values["discharge_date"])
+                and "distance_band" not in self.fields(policy, service)
+            ):
+                return Step(
+                    None, f"服务时间应在出院（{values['discharge_date']}）之前，请重新输入。", code="after_discharge"
+                )
             verdict = rules.check_advance_notice(service, when, now)
             if not verdict.ok:
                 return Step(None, verdict.message, code=verdict.code)
-            return Step(when.strftime("%Y-%m-%d %H:%M"), "" if timed else f"没有说具体时间，先按 {when:%m月%d日} 上午 9 点登记，确认前可以修改。")
+            return Step(
+                when.strftime("%Y-%m-%d %H:%M"),
+                "" if timed else f"没有说具体时间，先按 {when:%m月%d日} 上午 9 点登记，确认前可以修改。",
+            )
         if name == "distance_band":
             band = p.parse_distance_band(text)
-            return Step(band) if band else Step(None, "请回复大约多少公里，或“200公里以内”/“200公里以上”。", code="unreadable")
+            return (
+                Step(band)
+                if band
+                else Step(None, "请回复大约多少公里，或“200公里以内”/“200公里以上”。", code="unreadable")
+            )
         if name == "phone":
             if re.search(r"保单|预留|原来|这个号|本机|^(是|好|可以|用)", text) and not p.parse_phone(text):
                 return Step(self._policy_phone(policy))
@@ -306,11 +403,19 @@ class ServiceDesk:
         result = self.kb.is_covered(service.product, service, re.sub(r"^(在|是|去)", "", text), in_person=True)
         if result.status == "unknown_place":
             sugg = result.to_dict()["suggestions"]
-            return Step(None, f"没有找到地名“{text}”" + (f"，您是指{sugg[0]}吗？请直接输入城市名。" if sugg else "，请输入城市名（如：杭州）。"), code="unknown_place")
+            return Step(
+                None,
+                f"没有找到地名“{text}”"
+                + (f"，您是指{sugg[0]}吗？请直接输入城市名。" if sugg else "，请输入城市名（如：杭州）。"),
+                code="unknown_place",
+            )
         where = "".join(d.name for d in reversed(self.kb.places.chain(result.place)))
         if result.covered is False:
-            return Step(None, f"{where}不在{service.name}的服务范围内（{result.reason}）。如在其他城市使用，请告诉我城市名；或说“算了”结束。",
-                        code="not_covered")
+            return Step(
+                None,
+                f"{where}不在{service.name}的服务范围内（{result.reason}）。如在其他城市使用，请告诉我城市名；或说“算了”结束。",
+                code="not_covered",
+            )
         if result.status == "province":
             return Step(None, f"{result.reason}，请说具体城市。", code="province")
         note = "" if result.covered else f"（{result.reason}，能否安排以服务人员确认为准）"
@@ -320,9 +425,15 @@ class ServiceDesk:
         if name == "discharge_date":
             admitted = date.fromisoformat(values["admission_date"]) if values.get("admission_date") else None
             if admitted and d < admitted:
-                return Step(None, f"出院日期不能早于入院日期（{admitted:%m月%d日}），请重新输入。", code="before_admission")
+                return Step(
+                    None, f"出院日期不能早于入院日期（{admitted:%m月%d日}），请重新输入。", code="before_admission"
+                )
             if d < self.clock().date():
-                return Step(None, f"{service.name}仅限住院期间或出院前申请，已出院的无法申请；如日期说错了请重新输入。", code="discharged")
+                return Step(
+                    None,
+                    f"{service.name}仅限住院期间或出院前申请，已出院的无法申请；如日期说错了请重新输入。",
+                    code="discharged",
+                )
             return Step(d.isoformat())
         limit = rules.usage_limit(service)
         if limit and limit.per == "hospitalisation":
@@ -335,9 +446,15 @@ class ServiceDesk:
         """Which filled field a correction ("时间改成明天下午3点", "电话换成139…") is about, if any."""
         fields = [f for f in self.fields(policy, service) if f in values]
         t = text
-        keywords = (("phone", ("电话", "手机", "号码")), ("hospital", ("医院",)), ("place", ("城市", "地点", "地方")),
-                    ("admission_date", ("入院",)), ("discharge_date", ("出院",)), ("distance_band", ("公里", "距离")),
-                    ("date_time", ("时间", "日期", "几点", "改到", "改成")))
+        keywords = (
+            ("phone", ("电话", "手机", "号码")),
+            ("hospital", ("医院",)),
+            ("place", ("城市", "地点", "地方")),
+            ("admission_date", ("入院",)),
+            ("discharge_date", ("出院",)),
+            ("distance_band", ("公里", "距离")),
+            ("date_time", ("时间", "日期", "几点", "改到", "改成")),
+        )
         for name, words in keywords:
             if name in fields and any(w in t for w in words):
                 return name
@@ -353,7 +470,11 @@ class ServiceDesk:
         return m.group(1).strip() if m else text
 
     def summary(self, policy: PolicyView, service: ServiceInfo, values: Dict[str, str]) -> str:
-        lines = [f"请确认申请信息：", f"· 服务：{service.product.name}·{service.name}", f"· 保单：{policy.number}（被保险人 {policy.masked_name}）"]
+        lines = [
+            "请确认申请信息：",
+            f"· 服务：{service.product.name}·{service.name}",
+            f"· 保单：{policy.number}（被保险人 {policy.masked_name}）",
+        ]
         for name in self.fields(policy, service):
             if name in values:
                 lines.append(f"· {FIELD_LABEL[name]}：{self.display(name, values[name])}")
@@ -369,8 +490,15 @@ class ServiceDesk:
         return value
 
     # -- submission -------------------------------------------------------------------------
-    def submit(self, channel: str, sender: str, policy: PolicyView, service: ServiceInfo, values: Dict[str, str],
-               draft_key: str) -> Submission:
+    def submit(
+        self,
+        channel: str,
+        sender: str,
+        policy: PolicyView,
+        service: ServiceInfo,
+        values: Dict[str, str],
+        draft_key: str,
+    ) -> Submission:
         """Store the request (once per draft): a repeated confirmation returns the stored one.
 
         The rules are checked again: time passes between the first question and the confirmation.
@@ -379,15 +507,21 @@ class ServiceDesk:
         if existing:
             return Submission(existing, False, self.submitted_text(existing, again=True))
         now = self.clock()
-        checks = [rules.check_in_force(policy, now.date()),
-                  rules.check_waiting_period(policy, service, self.kb.rules(service.product, "waiting_period"), now.date())]
+        checks = [
+            rules.check_in_force(policy, now.date()),
+            rules.check_waiting_period(policy, service, self.kb.rules(service.product, "waiting_period"), now.date()),
+        ]
         when = datetime.strptime(values["date_time"], "%Y-%m-%d %H:%M") if values.get("date_time") else None
         if when:
             checks.append(rules.check_advance_notice(service, when, now))
         admitted = date.fromisoformat(values["admission_date"]) if values.get("admission_date") else None
         limit = rules.usage_limit(service)
         if limit:
-            checks.append(rules.check_usage(service, self._used(policy, service, admitted if limit.per == "hospitalisation" else None), limit))
+            checks.append(
+                rules.check_usage(
+                    service, self._used(policy, service, admitted if limit.per == "hospitalisation" else None), limit
+                )
+            )
         for verdict in checks:
             if not verdict.ok:
                 raise RequestRefused(verdict)
@@ -396,15 +530,36 @@ class ServiceDesk:
             try:
                 with self._session() as s, s.begin():
                     day = now.strftime("%Y%m%d")
-                    n = s.execute(select(func.count()).select_from(ServiceRequest).where(
-                        ServiceRequest.reference.like(f"SR-{day}-%"))).scalar_one()
+                    n = s.execute(
+                        select(func.count())
+                        .select_from(ServiceRequest)
+                        .where(ServiceRequest.reference.like(f"SR-{day}-%"))
+                    ).scalar_one()
                     row = ServiceRequest(
-                        reference=f"SR-{day}-{n + 1 + attempt:04d}", draft_key=draft_key, policy_id=policy.id, product_id=policy.product_id,
-                        service_key=service.key, service_name=service.name, status=SUBMITTED, channel=channel, sender_id=sender,
-                        created_at=now, scheduled_at=when, admission_date=admitted, details=dict(values),
-                        response_time=promise.text if promise else None)
-                    row.history.append(StatusChange(at=now, actor=f"customer:{channel}:{sender}", from_status=None, to_status=SUBMITTED,
-                                                    note="客户在对话中确认提交"))
+                        reference=f"SR-{day}-{n + 1 + attempt:04d}",
+                        draft_key=draft_key,
+                        policy_id=policy.id,
+                        product_id=policy.product_id,
+                        service_key=service.key,
+                        service_name=service.name,
+                        status=SUBMITTED,
+                        channel=channel,
+                        sender_id=sender,
+                        created_at=now,
+                        scheduled_at=when,
+                        admission_date=admitted,
+                        details=dict(values),
+                        response_time=promise.text if promise else None,
+                    )
+                    row.history.append(
+                        StatusChange(
+                            at=now,
+                            actor=f"customer:{channel}:{sender}",
+                            from_status=None,
+                            to_status=SUBMITTED,
+                            note="客户在对话中确认提交",
+                        )
+                    )
                     s.add(row)
                 break
             except IntegrityError:
@@ -423,8 +578,15 @@ class ServiceDesk:
             return self._request_view(row) if row else None
 
     def _used(self, policy: PolicyView, service: ServiceInfo, admitted: Optional[date] = None) -> int:
-        q = select(func.count()).select_from(ServiceRequest).where(
-            ServiceRequest.policy_id == policy.id, ServiceRequest.service_key == service.key, ServiceRequest.status != CANCELLED)
+        q = (
+            select(func.count())
+            .select_from(ServiceRequest)
+            .where(
+                ServiceRequest.policy_id == policy.id,
+                ServiceRequest.service_key == service.key,
+                ServiceRequest.status != CANCELLED,
+            )
+        )
         if admitted is not None:
             q = q.where(ServiceRequest.admission_date == admitted)
         with self._session() as s:
@@ -432,23 +594,43 @@ class ServiceDesk:
 
     def _request_view(self, row: ServiceRequest) -> RequestView:
         service = self.service_of_key(row.product_id, row.service_key)
-        history = [{"at": h.at.isoformat(sep=" "), "actor": h.actor, "from": h.from_status, "to": h.to_status, "note": h.note} for h in row.history]
+        history = [
+            {"at": h.at.isoformat(sep=" "), "actor": h.actor, "from": h.from_status, "to": h.to_status, "note": h.note}
+            for h in row.history
+        ]
         due = rules.promise_deadline(rules.response_promise(service), row.created_at)
-        return RequestView(row.reference, row.service_name, row.status, STATUS_CN.get(row.status, row.status), row.created_at,
-                           row.scheduled_at, dict(row.details or {}), self._next_step(service, row), row.product_id, row.service_key, history,
-                           row.channel, row.response_time, due, bool(due and row.status == SUBMITTED and self.clock() > due))
+        return RequestView(
+            row.reference,
+            row.service_name,
+            row.status,
+            STATUS_CN.get(row.status, row.status),
+            row.created_at,
+            row.scheduled_at,
+            dict(row.details or {}),
+            self._next_step(service, row),
+            row.product_id,
+            row.service_key,
+            history,
+            row.channel,
+            row.response_time,
+            due,
+            bool(due and row.status == SUBMITTED and self.clock() > due),
+        )
 
     def _next_step(self, service: ServiceInfo, row: ServiceRequest) -> str:
         if row.status not in OPEN:
             return "无需操作。"
         if row.status == ARRANGED:
             return "服务已安排，请按约定时间使用。"
-        return (f"等待服务人员联系：{row.response_time}" if row.response_time else "等待服务人员与您联系确认安排。")
+        return f"等待服务人员联系：{row.response_time}" if row.response_time else "等待服务人员与您联系确认安排。"
 
     def submitted_text(self, view: RequestView, again: bool = False) -> str:
         service = self.service_of_key(view.product_id, view.service_key)
-        head = (f"这份申请已经提交过了，编号 {view.reference}，无需重复确认。" if again
-                else f"已为您提交{service.name}申请，编号 {view.reference}。")
+        head = (
+            f"这份申请已经提交过了，编号 {view.reference}，无需重复确认。"
+            if again
+            else f"已为您提交{service.name}申请，编号 {view.reference}。"
+        )
         text = head + f"\n下一步：{view.next_step}"
         materials = service.facts_of("material")
         if materials and not again:
@@ -473,11 +655,17 @@ class ServiceDesk:
 
     def requests_of_policy(self, policy: PolicyView) -> List[RequestView]:
         with self._session() as s:
-            q = select(ServiceRequest).options(*_EAGER).where(ServiceRequest.policy_id == policy.id).order_by(ServiceRequest.id.desc())
+            q = (
+                select(ServiceRequest)
+                .options(*_EAGER)
+                .where(ServiceRequest.policy_id == policy.id)
+                .order_by(ServiceRequest.id.desc())
+            )
             return [self._request_view(r) for r in s.execute(q).scalars()]
 
-    def all_requests(self, status: Optional[str] = None, product_id: Optional[str] = None,
-                     limit: int = 500) -> List[RequestView]:
+    def all_requests(
+        self, status: Optional[str] = None, product_id: Optional[str] = None, limit: int = 500
+    ) -> List[RequestView]:
         """Every request, newest first (the butlers' queue), optionally of one status or product."""
         with self._session() as s:
             q = select(ServiceRequest).options(*_EAGER).order_by(ServiceRequest.id.desc()).limit(limit)
@@ -499,11 +687,19 @@ class ServiceDesk:
         if reference is None:
             if len(open_) != 1:
                 listing = "、".join(f"{r.reference}（{r.service}）" for r in open_)
-                return Verdict(False, "which", f"您有多份可取消的申请：{listing}。请说“取消申请”加编号。" if open_ else "您目前没有可以取消的申请。")
+                return Verdict(
+                    False,
+                    "which",
+                    f"您有多份可取消的申请：{listing}。请说“取消申请”加编号。"
+                    if open_
+                    else "您目前没有可以取消的申请。",
+                )
             reference = open_[0].reference
         target = next((r for r in mine if r.reference == reference), None)
         if target is None:
-            return Verdict(False, "not_found", f"没有找到您名下编号为 {reference} 的申请，请核对编号（可说“我的申请进度”查看）。")
+            return Verdict(
+                False, "not_found", f"没有找到您名下编号为 {reference} 的申请，请核对编号（可说“我的申请进度”查看）。"
+            )
         if target.status in (CANCELLED, CANCELLED_USED):
             return Verdict(False, "already_cancelled", f"申请 {reference} 已经取消了。")
         if target.status == DONE:
@@ -515,13 +711,22 @@ class ServiceDesk:
         counted = rules.used_if_cancelled_after_arrangement(service) if target.status == ARRANGED else None
         if counted is not None:  # the manual: once arranged, a cancellation counts as the service used
             self.set_status(reference, CANCELLED_USED, f"customer:{channel}:{sender}", "客户在服务安排后取消")
-            return Verdict(True, "cancelled_used", f"已取消申请 {reference}（{service.name}）。这项服务已经为您安排，按手册，"
-                           f"安排后取消视同已使用，本次权益不再返还：“{counted.text}”（{counted.section}）",
-                           service.source(counted.section), {"reference": reference})
+            return Verdict(
+                True,
+                "cancelled_used",
+                f"已取消申请 {reference}（{service.name}）。这项服务已经为您安排，按手册，"
+                f"安排后取消视同已使用，本次权益不再返还：“{counted.text}”（{counted.section}）",
+                service.source(counted.section),
+                {"reference": reference},
+            )
         self.set_status(reference, CANCELLED, f"customer:{channel}:{sender}", "客户在对话中取消")
         notes = verdict.data.get("notes") or []
-        return Verdict(True, "cancelled", f"已取消申请 {reference}（{service.name}）。" + (f"提醒：{notes[0]}" if notes else ""),
-                       data={"reference": reference})
+        return Verdict(
+            True,
+            "cancelled",
+            f"已取消申请 {reference}（{service.name}）。" + (f"提醒：{notes[0]}" if notes else ""),
+            data={"reference": reference},
+        )
 
     def set_status(self, reference: str, to_status: str, actor: str, note: Optional[str] = None) -> RequestView:
         """Change a request's status and record who did it, when, from and to (for the butlers' console too).
@@ -532,15 +737,21 @@ class ServiceDesk:
         if to_status not in STATUS_CN:
             raise ValueError(f"没有“{to_status}”这个状态。")
         with self._session() as s, s.begin():
-            row = s.execute(select(ServiceRequest).where(ServiceRequest.reference == reference).with_for_update()).scalar_one_or_none()
+            row = s.execute(
+                select(ServiceRequest).where(ServiceRequest.reference == reference).with_for_update()
+            ).scalar_one_or_none()
             if row is None:
                 raise ValueError(f"没有编号为 {reference} 的申请。")
             if actor.startswith("butler:"):
                 if to_status not in NEXT_STATUSES.get(row.status, ()):
-                    raise ValueError(f"申请 {reference} 目前是“{STATUS_CN.get(row.status, row.status)}”，不能改为“{STATUS_CN[to_status]}”。")
+                    raise ValueError(
+                        f"申请 {reference} 目前是“{STATUS_CN.get(row.status, row.status)}”，不能改为“{STATUS_CN[to_status]}”。"
+                    )
                 if to_status in (CANCELLED, CANCELLED_USED) and not (note or "").strip():
                     raise ValueError("取消申请需要写明原因。")
-            row.history.append(StatusChange(at=self.clock(), actor=actor, from_status=row.status, to_status=to_status, note=note))
+            row.history.append(
+                StatusChange(at=self.clock(), actor=actor, from_status=row.status, to_status=to_status, note=note)
+            )
             row.status = to_status
         return self.request(reference)
 

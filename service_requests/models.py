@@ -3,6 +3,7 @@
 Only the masked ID number and its last four digits are kept; the full phone number is kept
 because the butlers must call the customer, and is masked wherever it is shown.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text

@@ -3,13 +3,28 @@
 Written here rather than taken from a library: dateparser (the usual choice) reads none of
 "明天上午9点", "12月3号", "下周二" and its dependencies conflict with Rasa's pins.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Optional, Tuple
 
-_CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_NUM = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _NUM = r"(\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
 # the shapes of personal data, also used to keep them out of logs (assistant.redaction)
@@ -19,7 +34,7 @@ ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 
 
 def cn_int(token: str) -> int:
-    """"12" / "十二" / "二十三" → int."""
+    """ "12" / "十二" / "二十三" → int."""
     if token.isdigit():
         return int(token)
     if "十" in token:
@@ -41,7 +56,16 @@ def parse_date(text: str, today: date) -> Optional[date]:
         if d and d < today - timedelta(days=180):  # "1月5日" said in November is next year
             d = _safe_date(today.year + 1, month, day)
         return d
-    for word, days in (("大后天", 3), ("后天", 2), ("明天", 1), ("明日", 1), ("今天", 0), ("今日", 0), ("昨天", -1), ("前天", -2)):
+    for word, days in (
+        ("大后天", 3),
+        ("后天", 2),
+        ("明天", 1),
+        ("明日", 1),
+        ("今天", 0),
+        ("今日", 0),
+        ("昨天", -1),
+        ("前天", -2),
+    ):
         if word in t:
             return today + timedelta(days=days)
     m = re.search(_NUM + r"天(?:后|以后|之后)", t)
@@ -81,10 +105,25 @@ def parse_time(text: str) -> Optional[time]:
         if m:
             hour = cn_int(m.group(1))
             extra = m.group(2) or ""
-            minute = 30 if extra == "半" else 15 if extra == "一刻" else 45 if extra == "三刻" else cn_int(m.group(3)) if m.group(3) else 0
+            minute = (
+                30
+                if extra == "半"
+                else 15
+                if extra == "一刻"
+                else 45
+                if extra == "三刻"
+                else cn_int(m.group(3))
+                if m.group(3)
+                else 0
+            )
     afternoon = any(w in t for w in ("下午", "晚上", "傍晚", "夜里", "晚间"))
     if hour is None:
-        for words, default in ((("上午", "早上", "早晨", "上班"), 9), (("中午",), 12), (("下午",), 14), (("傍晚", "晚上"), 18)):
+        for words, default in (
+            (("上午", "早上", "早晨", "上班"), 9),
+            (("中午",), 12),
+            (("下午",), 14),
+            (("傍晚", "晚上"), 18),
+        ):
             if any(w in t for w in words):
                 return time(default, 0)
         return None
@@ -140,7 +179,27 @@ def mask_personal(text: str) -> str:
 
 
 _NO = ("没有", "没开", "还没", "未开", "不是", "不对", "否", "没", "不用", "不要", "不需要", "不", "无")
-_YES = ("是的", "是", "对", "有", "已经", "已开", "开了", "拿到", "确认", "确定", "好的", "好", "可以", "行", "嗯", "提交", "没问题", "yes", "ok")
+_YES = (
+    "是的",
+    "是",
+    "对",
+    "有",
+    "已经",
+    "已开",
+    "开了",
+    "拿到",
+    "确认",
+    "确定",
+    "好的",
+    "好",
+    "可以",
+    "行",
+    "嗯",
+    "提交",
+    "没问题",
+    "yes",
+    "ok",
+)
 
 
 def parse_yes_no(text: str) -> Optional[bool]:
@@ -161,12 +220,12 @@ def parse_yes_no(text: str) -> Optional[bool]:
 
 
 def parse_distance_band(text: str) -> Optional[str]:
-    """"within_200km" or "over_200km" (004 出院交通: 200 公里以内（含） / 以上)."""
+    """ "within_200km" or "over_200km" (004 出院交通: 200 公里以内（含） / 以上)."""
     t = text.replace(" ", "").lower()
     m = re.search(r"(\d+(?:\.\d+)?)(?:公里|千米|km)", t)
     if m:
         km = float(m.group(1))
-        if km == 200 and re.search(r"以上|多|超", t[m.end():m.end() + 3]):
+        if km == 200 and re.search(r"以上|多|超", t[m.end() : m.end() + 3]):
             return "over_200km"
         return "within_200km" if km <= 200 else "over_200km"
     if re.search(r"200.{0,3}(以内|之内|内)|不到|不超过|短途|本市|市内|同城", t):

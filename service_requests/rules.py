@@ -4,6 +4,7 @@ Every number here comes from a curated fact (``Fact.data``) or a product rule, a
 that refuses quotes the sentence it rests on with its source, so the customer and the butler
 see why.  Functions are pure: the policy, the service, the clock and the counts come in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,11 +63,23 @@ def _quote(service: ServiceInfo, f: FactInfo) -> str:
 def check_in_force(policy: PolicyView, today: date) -> Verdict:
     """The manuals tie every service to the contract's term (服务有效期与保险合同有效期一致)."""
     if policy.status != "in_force":
-        return Verdict(False, "not_in_force", f"保单 {policy.number} 目前不在保障状态（{_STATUS_CN.get(policy.status, policy.status)}），无法申请服务。")
+        return Verdict(
+            False,
+            "not_in_force",
+            f"保单 {policy.number} 目前不在保障状态（{_STATUS_CN.get(policy.status, policy.status)}），无法申请服务。",
+        )
     if today > policy.expiry_date:
-        return Verdict(False, "expired", f"保单 {policy.number} 已于 {policy.expiry_date:%Y年%m月%d日} 到期，服务有效期与保险合同一致，到期后无法申请。")
+        return Verdict(
+            False,
+            "expired",
+            f"保单 {policy.number} 已于 {policy.expiry_date:%Y年%m月%d日} 到期，服务有效期与保险合同一致，到期后无法申请。",
+        )
     if today < policy.effective_date:
-        return Verdict(False, "not_yet_effective", f"保单 {policy.number} 将于 {policy.effective_date:%Y年%m月%d日} 生效，生效前无法申请服务。")
+        return Verdict(
+            False,
+            "not_yet_effective",
+            f"保单 {policy.number} 将于 {policy.effective_date:%Y年%m月%d日} 生效，生效前无法申请服务。",
+        )
     return OK
 
 
@@ -110,20 +123,30 @@ def waiting_period(policy: PolicyView, service: ServiceInfo, product_rules: Sequ
         if r.data.get("days"):
             src = Source(service.product.manual, service.product.manual_title, r.section)
             return WaitingPeriod(policy.effective_date + timedelta(days=int(r.data["days"])), r.text, src, accident)
-    return WaitingPeriod(policy.effective_date + timedelta(days=policy.waiting_period_days),
-                         f"等待期同保险合同约定（本保单合同约定 {policy.waiting_period_days} 天）", None, accident)
+    return WaitingPeriod(
+        policy.effective_date + timedelta(days=policy.waiting_period_days),
+        f"等待期同保险合同约定（本保单合同约定 {policy.waiting_period_days} 天）",
+        None,
+        accident,
+    )
 
 
-def check_waiting_period(policy: PolicyView, service: ServiceInfo, product_rules: Sequence[RuleInfo], today: date) -> Verdict:
+def check_waiting_period(
+    policy: PolicyView, service: ServiceInfo, product_rules: Sequence[RuleInfo], today: date
+) -> Verdict:
     wp = waiting_period(policy, service, product_rules)
     if wp.first_day is None or today >= wp.first_day:
         return OK
     last = wp.first_day - timedelta(days=1)
-    msg = (f"您的保单 {policy.effective_date:%Y年%m月%d日} 生效，等待期到 {last:%Y年%m月%d日} 结束，"
-           f"{wp.first_day:%Y年%m月%d日} 起才能申请{service.name}。依据：{wp.reason}")
+    msg = (
+        f"您的保单 {policy.effective_date:%Y年%m月%d日} 生效，等待期到 {last:%Y年%m月%d日} 结束，"
+        f"{wp.first_day:%Y年%m月%d日} 起才能申请{service.name}。依据：{wp.reason}"
+    )
     if wp.accident_exempt:
         msg += "（手册写明意外无等待期：如因意外就医，请拨打客服热线说明情况。）"
-    return Verdict(False, "waiting_period", msg, wp.source, {"ends": last.isoformat(), "first_day": wp.first_day.isoformat()})
+    return Verdict(
+        False, "waiting_period", msg, wp.source, {"ends": last.isoformat(), "first_day": wp.first_day.isoformat()}
+    )
 
 
 # -- prerequisites ------------------------------------------------------------------------
@@ -140,8 +163,12 @@ def check_add_on(policy: PolicyView, service: ServiceInfo) -> Verdict:
     f = requirements(service).get("add_on")
     if f is None or f.data.get("add_on") in policy.add_ons:
         return OK
-    return Verdict(False, "add_on", f"{service.name}仅适用于投保了“{f.data.get('add_on')}”的保单，您的保单 {policy.number} 没有该附加责任，无法申请。{_quote(service, f)}",
-                   service.source(f.section))
+    return Verdict(
+        False,
+        "add_on",
+        f"{service.name}仅适用于投保了“{f.data.get('add_on')}”的保单，您的保单 {policy.number} 没有该附加责任，无法申请。{_quote(service, f)}",
+        service.source(f.section),
+    )
 
 
 def check_requirement(service: ServiceInfo, need: str, answer: bool) -> Verdict:
@@ -149,8 +176,13 @@ def check_requirement(service: ServiceInfo, need: str, answer: bool) -> Verdict:
     f = requirements(service)[need]
     if answer:
         return OK
-    what = {"inpatient_order": "需先由医院开具住院单（住院证）后才能申请", "diagnosis": "需先有医院出具的明确诊断后才能申请"}[need]
-    return Verdict(False, need, f"{service.name}{what}，请拿到后再来申请。{_quote(service, f)}", service.source(f.section))
+    what = {
+        "inpatient_order": "需先由医院开具住院单（住院证）后才能申请",
+        "diagnosis": "需先有医院出具的明确诊断后才能申请",
+    }[need]
+    return Verdict(
+        False, need, f"{service.name}{what}，请拿到后再来申请。{_quote(service, f)}", service.source(f.section)
+    )
 
 
 # -- usage limit ----------------------------------------------------------------------------
@@ -174,8 +206,13 @@ def check_usage(service: ServiceInfo, used: int, limit: Optional[Limit]) -> Verd
     if limit is None or used < limit.count:
         return OK
     scope = "本次住院" if limit.per == "hospitalisation" else "本保单年度"
-    return Verdict(False, "limit", f"{service.name}{scope}可用 {limit.count} 次，您已申请 {used} 次，次数已用完。{_quote(service, limit.fact)}",
-                   service.source(limit.fact.section), {"count": limit.count, "used": used})
+    return Verdict(
+        False,
+        "limit",
+        f"{service.name}{scope}可用 {limit.count} 次，您已申请 {used} 次，次数已用完。{_quote(service, limit.fact)}",
+        service.source(limit.fact.section),
+        {"count": limit.count, "used": used},
+    )
 
 
 # -- advance notice -------------------------------------------------------------------------
@@ -217,7 +254,7 @@ def check_advance_notice(service: ServiceInfo, scheduled: datetime, now: datetim
 
 
 def notice_hint(service: ServiceInfo) -> Optional[str]:
-    """"需提前 48 小时" for the date question, with the other figure where the manual disagrees."""
+    """ "需提前 48 小时" for the date question, with the other figure where the manual disagrees."""
     facts = _notice_facts(service)
     if not facts:
         return None
@@ -237,15 +274,28 @@ def check_cancel(service: ServiceInfo, scheduled: Optional[datetime], now: datet
     for f in facts:
         d = f.data
         if d.get("cancel_allowed") is False:
-            return Verdict(False, "cancel_not_allowed", f"{service.name}申请成功后不允许取消或改期。{_quote(service, f)}", service.source(f.section))
+            return Verdict(
+                False,
+                "cancel_not_allowed",
+                f"{service.name}申请成功后不允许取消或改期。{_quote(service, f)}",
+                service.source(f.section),
+            )
         if scheduled and d.get("cancel_hours_before"):
             if scheduled - now < timedelta(hours=float(d["cancel_hours_before"])):
-                return Verdict(False, "cancel_too_late", f"{service.name}需在服务开始前至少 {float(d['cancel_hours_before']):g} 小时取消，现在已经来不及了。{_quote(service, f)}",
-                               service.source(f.section))
+                return Verdict(
+                    False,
+                    "cancel_too_late",
+                    f"{service.name}需在服务开始前至少 {float(d['cancel_hours_before']):g} 小时取消，现在已经来不及了。{_quote(service, f)}",
+                    service.source(f.section),
+                )
         if scheduled and d.get("cancel_working_days_before"):
             if working_days_between(now.date(), scheduled.date()) < float(d["cancel_working_days_before"]):
-                return Verdict(False, "cancel_too_late", f"{service.name}需在预约时间至少提前 {float(d['cancel_working_days_before']):g} 个工作日取消，现在已经来不及了。{_quote(service, f)}",
-                               service.source(f.section))
+                return Verdict(
+                    False,
+                    "cancel_too_late",
+                    f"{service.name}需在预约时间至少提前 {float(d['cancel_working_days_before']):g} 个工作日取消，现在已经来不及了。{_quote(service, f)}",
+                    service.source(f.section),
+                )
     notes = [f.text for f in facts if not any(k.startswith("cancel_") for k in f.data)]
     return Verdict(True, "ok", "", None, {"notes": notes[:1]})
 

@@ -1,4 +1,5 @@
 """Opening the request store: an engine for a SQLAlchemy URL, with its tables created on first use."""
+
 from __future__ import annotations
 
 from functools import lru_cache

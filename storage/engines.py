@@ -8,6 +8,7 @@ a power cut can lose the last transactions, never corrupt the file), a 30 s busy
 writers queuing on each other, and a pool of connections — SQLAlchemy 1.4 otherwise opens a new
 SQLite connection for every session (NullPool), which cost a tenth of a turn in the profile.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     connect_args: Dict[str, Any] = {"timeout": 30, "check_same_thread": False}
-    engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5, max_overflow=10,
-                           connect_args=connect_args, **kwargs)
+    engine = create_engine(
+        url, future=True, poolclass=QueuePool, pool_size=5, max_overflow=10, connect_args=connect_args, **kwargs
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,4 +1,5 @@
 """Shared fixtures: one real knowledge database per test session, built from the curated sources."""
+
 from __future__ import annotations
 
 import os
@@ -91,8 +92,14 @@ def console_user():
 
     def add(served, name: str, role: str, password: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "CONSOLE_DB_URL": f"sqlite:///{served.work_dir / 'console.sqlite3'}"}
-        return subprocess.run([sys.executable, "-m", "console", "add-user", name, "--role", role], input=password + "\n",
-                              text=True, capture_output=True, env=env, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, "-m", "console", "add-user", name, "--role", role],
+            input=password + "\n",
+            text=True,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+        )
 
     return add
 

@@ -1,4 +1,5 @@
 """The answer engine the action calls, on a real knowledge database built from the curated sources."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,9 @@ def ask(bot, text, intent, **kw):
 
 
 def test_coverage_yes_with_source_and_payload(bot):
-    reply = ask(bot, "平安的住院陪护在毫州能用吗", "ask_coverage", products=["平安"], services=["住院陪护"], places=["毫州"])
+    reply = ask(
+        bot, "平安的住院陪护在毫州能用吗", "ask_coverage", products=["平安"], services=["住院陪护"], places=["毫州"]
+    )
     assert reply.text.startswith("可以。安徽省亳州市")
     assert "毫州" in reply.text and "来源：" in reply.text and "具体以保险合同为准" in reply.text
     answer = reply.payload()["answer"]
@@ -27,13 +30,23 @@ def test_coverage_yes_with_source_and_payload(bot):
 
 
 def test_follow_up_place_keeps_service_and_product(bot):
-    reply = ask(bot, "那乌海呢", "inform", places=["乌海"], product="pingan_health", service="住院陪护", last_question="ask_coverage")
+    reply = ask(
+        bot,
+        "那乌海呢",
+        "inform",
+        places=["乌海"],
+        product="pingan_health",
+        service="住院陪护",
+        last_question="ask_coverage",
+    )
     assert reply.text.startswith("不可以。内蒙古自治区乌海市") and reply.covered is False
     assert reply.slots["place"] == "乌海"
 
 
 def test_county_level_place_is_judged_by_the_lists_rule(bot):
-    reply = ask(bot, "明光能用出院接送吗", "ask_coverage", services=["出院接送"], places=["明光"], product="pingan_health")
+    reply = ask(
+        bot, "明光能用出院接送吗", "ask_coverage", services=["出院接送"], places=["明光"], product="pingan_health"
+    )
     assert reply.covered is False and "不含下辖县" in reply.text and "滁州市" in reply.text
 
 
@@ -44,7 +57,15 @@ def test_follow_up_question_keeps_the_service(bot):
 
 
 def test_product_switch_keeps_the_question(bot):
-    reply = ask(bot, "那安盛的呢", "inform", products=["安盛"], product="pingan_health", service="住院垫付", last_question="ask_materials")
+    reply = ask(
+        bot,
+        "那安盛的呢",
+        "inform",
+        products=["安盛"],
+        product="pingan_health",
+        service="住院垫付",
+        last_question="ask_materials",
+    )
     assert reply.product.id == "axa_tianping" and reply.answer_type == "materials"
     assert "病理报告" in reply.text
     assert reply.slots["product"] == "axa_tianping"
@@ -70,15 +91,25 @@ def test_question_the_manual_does_not_answer_says_so_with_the_hotline(bot):
 
 
 def test_service_not_in_the_product(bot):
-    reply = ask(bot, "安盛的住院陪护在杭州能用吗", "ask_coverage", products=["安盛"], services=["住院陪护"], places=["杭州"])
+    reply = ask(
+        bot, "安盛的住院陪护在杭州能用吗", "ask_coverage", products=["安盛"], services=["住院陪护"], places=["杭州"]
+    )
     assert "没有“住院陪护”" in reply.text and reply.answer_type == "services"
 
 
 def test_unknown_place_suggests_and_affirm_uses_the_suggestion(bot):
     reply = ask(bot, "杭洲能用吗", "ask_coverage", places=["杭洲"], product="pingan_health", service="陪诊")
     assert "您是指杭州市吗" in reply.text and reply.slots["pending"] == "杭州市"
-    confirmed = ask(bot, "是的", "affirm", product="pingan_health", service="陪诊", place="杭洲",
-                    last_question="ask_coverage", pending="杭州市")
+    confirmed = ask(
+        bot,
+        "是的",
+        "affirm",
+        product="pingan_health",
+        service="陪诊",
+        place="杭洲",
+        last_question="ask_coverage",
+        pending="杭州市",
+    )
     assert confirmed.covered is True and confirmed.text.startswith("可以。浙江省杭州市")
 
 
@@ -111,7 +142,9 @@ def test_out_of_scope_declines_without_facts(bot):
 
 def test_fallback_offers_the_best_passage_with_its_source(bot):
     unsure = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback")
-    assert unsure.sources and "犹豫期" in unsure.text and unsure.answer_type == "fallback" and "我不太确定" in unsure.text
+    assert (
+        unsure.sources and "犹豫期" in unsure.text and unsure.answer_type == "fallback" and "我不太确定" in unsure.text
+    )
     # with the product known, its own rule on the detail stands out and is answered as such
     sure = ask(bot, "犹豫期内退保能退多少钱", "nlu_fallback", product="pingan_health")
     assert sure.answer_type == "rule" and "全部保险费" in sure.text and sure.sources
@@ -127,11 +160,32 @@ def test_adjacent_place_mentions_are_one_place():
 
 
 def test_in_person_question_about_a_service_also_given_online(bot):
-    offline = ask(bot, "平安肿瘤多学科会诊能在成都线下面诊吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["成都"])
+    offline = ask(
+        bot,
+        "平安肿瘤多学科会诊能在成都线下面诊吗",
+        "ask_coverage",
+        products=["平安"],
+        services=["肿瘤多学科会诊"],
+        places=["成都"],
+    )
     assert offline.covered is False and "线上视频会诊咨询服务范围为全国" in offline.text
-    anywhere = ask(bot, "平安肿瘤多学科会诊成都能用吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["成都"])
+    anywhere = ask(
+        bot,
+        "平安肿瘤多学科会诊成都能用吗",
+        "ask_coverage",
+        products=["平安"],
+        services=["肿瘤多学科会诊"],
+        places=["成都"],
+    )
     assert anywhere.covered is True and anywhere.text.startswith("可以，但只能远程使用")
-    beijing = ask(bot, "平安肿瘤多学科会诊北京能线下面诊吗", "ask_coverage", products=["平安"], services=["肿瘤多学科会诊"], places=["北京"])
+    beijing = ask(
+        bot,
+        "平安肿瘤多学科会诊北京能线下面诊吗",
+        "ask_coverage",
+        products=["平安"],
+        services=["肿瘤多学科会诊"],
+        places=["北京"],
+    )
     assert beijing.covered is True and "北京高博医院" in beijing.text
 
 
@@ -141,8 +195,13 @@ def test_usage_limit_includes_how_long_one_use_lasts(bot):
 
 
 def test_the_longest_service_mention_names_the_service(bot):
-    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_usage_limit", products=["众安增值服务"],
-                services=["重大疾病住院护工", "陪护"])
+    reply = ask(
+        bot,
+        "众安增值服务的重大疾病住院护工能陪护多少天",
+        "ask_usage_limit",
+        products=["众安增值服务"],
+        services=["重大疾病住院护工", "陪护"],
+    )
     assert reply.service is not None and reply.service.name.startswith("重大疾病住院护工")
 
 
@@ -171,12 +230,26 @@ def test_no_focus_for_a_plain_question(bot):
 def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
     turn = dict(products=["众安增值服务"], services=["重大疾病住院护工", "陪护"])
     # read as a coverage question the manual says nothing; read as a usage limit it does
-    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_coverage",
-                ranking=[("ask_coverage", 0.55), ("ask_usage_limit", 0.3)], **turn)
-    assert reply.answer_type == "rule" and "累计不超过 30 日" in reply.text and reply.slots["last_question"] == "ask_usage_limit"
+    reply = ask(
+        bot,
+        "众安增值服务的重大疾病住院护工能陪护多少天",
+        "ask_coverage",
+        ranking=[("ask_coverage", 0.55), ("ask_usage_limit", 0.3)],
+        **turn,
+    )
+    assert (
+        reply.answer_type == "rule"
+        and "累计不超过 30 日" in reply.text
+        and reply.slots["last_question"] == "ask_usage_limit"
+    )
     # an unlikely other reading is not taken
-    reply = ask(bot, "众安增值服务的重大疾病住院护工能陪护多少天", "ask_coverage",
-                ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)], **turn)
+    reply = ask(
+        bot,
+        "众安增值服务的重大疾病住院护工能陪护多少天",
+        "ask_coverage",
+        ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
+        **turn,
+    )
     assert reply.answer_type == "coverage_summary"
 
 

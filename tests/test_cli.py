@@ -1,4 +1,5 @@
 """The command line, as the store's users call it."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,14 @@ from knowledge.config import ROOT
 
 
 def _run(store_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "KNOWLEDGE_DB_URL": store_url}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KNOWLEDGE_DB_URL": store_url},
+        timeout=120,
+    )
 
 
 def test_coverage_contract(store_url):
@@ -22,7 +29,10 @@ def test_coverage_contract(store_url):
     assert data["covered"] is True
     assert data["place"] == "亳州市" and data["province"] == "安徽省"
     assert data["service"] == "7天住院陪护" and data["hospitals"] is None
-    assert data["source"]["manual"] == "004_0cd53a263ec9ebf5.txt" and "住院陪护服务覆盖城市清单" in data["source"]["section"]
+    assert (
+        data["source"]["manual"] == "004_0cd53a263ec9ebf5.txt"
+        and "住院陪护服务覆盖城市清单" in data["source"]["section"]
+    )
 
 
 def test_coverage_with_hospital_count_and_no(store_url):

@@ -1,4 +1,5 @@
 """The console's security over real HTTP: sessions, CSRF, roles, cookies, masking, escaping, and its contract for outside checks."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -30,8 +31,14 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
         self.csrf = ""
 
-    def call(self, method: str, path: str, data: Optional[Dict[str, str]] = None, json_body=None,
-             headers: Optional[Dict[str, str]] = None) -> Tuple[int, str, Dict[str, str]]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        data: Optional[Dict[str, str]] = None,
+        json_body=None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Tuple[int, str, Dict[str, str]]:
         body, hdrs = None, dict(headers or {})
         if data is not None:
             body = urllib.parse.urlencode(data).encode()
@@ -46,12 +53,16 @@ class Browser:
         except urllib.error.HTTPError as err:
             return err.code, err.read().decode("utf-8", "replace"), dict(err.headers)
 
-    def login(self, name: str, password: str = PASSWORD, forwarded_proto: Optional[str] = None) -> Tuple[int, Dict[str, str]]:
+    def login(
+        self, name: str, password: str = PASSWORD, forwarded_proto: Optional[str] = None
+    ) -> Tuple[int, Dict[str, str]]:
         status, html, _ = self.call("GET", "/login")
         assert status == 200
         token = re.search(r'<input type="hidden" name="csrf" value="([^"]+)"', html).group(1)
         extra = {"X-Forwarded-Proto": forwarded_proto} if forwarded_proto else {}
-        status, _, headers = self.call("POST", "/login", {"csrf": token, "username": name, "password": password}, headers=extra)
+        status, _, headers = self.call(
+            "POST", "/login", {"csrf": token, "username": name, "password": password}, headers=extra
+        )
         if status == 302 and not forwarded_proto:  # a Secure cookie is not sent back over plain HTTP
             _, home, _ = self.call("GET", "/")
             self.csrf = re.search(r'data-csrf="([^"]+)"', home).group(1)
@@ -68,14 +79,19 @@ def served(model_path, desk, console_user):
 
 PAGES = ["/", "/requests", "/knowledge", "/reports", "/audit", "/conversations/someone"]
 APIS = ["/api/inbox", "/api/conversations/someone/events", "/api/conversations/someone/draft"]
-POSTS = ["/api/conversations/someone/takeover", "/api/conversations/someone/handback", "/api/conversations/someone/reply",
-         "/requests/SR-20260101-0001/status", "/logout"]
+POSTS = [
+    "/api/conversations/someone/takeover",
+    "/api/conversations/someone/handback",
+    "/api/conversations/someone/reply",
+    "/requests/SR-20260101-0001/status",
+    "/logout",
+]
 
 
 def test_add_user_reads_the_password_from_stdin_and_refuses_a_short_one(served, console_user):
     short = console_user(served, "短密码", "butler", "short")
     assert short.returncode == 1 and "10" in short.stderr
-    assert console_user(served, "郑管家", "nobody", PASSWORD).returncode == 2     # argparse: no such role
+    assert console_user(served, "郑管家", "nobody", PASSWORD).returncode == 2  # argparse: no such role
 
 
 def test_every_page_and_api_needs_a_session(served):
@@ -87,7 +103,7 @@ def test_every_page_and_api_needs_a_session(served):
         assert anonymous.call("GET", path)[0] == 401, path
     for path in POSTS:
         assert anonymous.call("POST", path, json_body={})[0] == 401, path
-    assert anonymous.call("GET", "/login")[0] == 200 and anonymous.call("GET", "/chat")[0] == 200   # the public ones
+    assert anonymous.call("GET", "/login")[0] == 200 and anonymous.call("GET", "/chat")[0] == 200  # the public ones
 
 
 def test_the_login_contract_for_outside_checks(served):
@@ -96,7 +112,7 @@ def test_the_login_contract_for_outside_checks(served):
     status, headers = b.login("周管家")
     assert status == 302 and headers["Location"] == "/"
     status, home, _ = b.call("GET", "/")
-    assert status == 200 and "contract-customer" in home and "毫州" in home   # conversations by sender id, last message
+    assert status == 200 and "contract-customer" in home and "毫州" in home  # conversations by sender id, last message
 
 
 def test_a_post_without_the_csrf_token_is_refused(served):
@@ -110,7 +126,7 @@ def test_a_post_without_the_csrf_token_is_refused(served):
     stranger = Browser(served.console)
     status, html, _ = stranger.call("POST", "/login", {"csrf": "made-up", "username": "周管家", "password": PASSWORD})
     assert status == 403 and "页面已过期" in html
-    assert b.call("GET", "/")[0] == 200                     # the session still works: nothing was done
+    assert b.call("GET", "/")[0] == 200  # the session still works: nothing was done
 
 
 def test_a_butler_cannot_open_supervisor_pages(served):
@@ -145,13 +161,28 @@ def test_logout_ends_the_session(served):
 
 def test_no_page_shows_a_full_phone_or_id_number_and_html_stays_text(served):
     sender = "privacy-customer"
-    for text in ["我要申请就医陪诊", "PA2026000504", "0504", "杭州", "电话13912345670，身份证330106199705057890",
-                 "<img src=x onerror=alert(1)>你好"]:
+    for text in [
+        "我要申请就医陪诊",
+        "PA2026000504",
+        "0504",
+        "杭州",
+        "电话13912345670，身份证330106199705057890",
+        "<img src=x onerror=alert(1)>你好",
+    ]:
         served.say(sender, text)
     b = Browser(served.console)
     b.login("吴主管")
-    pages = {path: b.call("GET", path)[1] for path in
-             ["/", f"/conversations/{sender}", "/requests", "/audit", "/reports", f"/api/conversations/{sender}/events"]}
+    pages = {
+        path: b.call("GET", path)[1]
+        for path in [
+            "/",
+            f"/conversations/{sender}",
+            "/requests",
+            "/audit",
+            "/reports",
+            f"/api/conversations/{sender}/events",
+        ]
+    }
     for path, html in pages.items():
         for secret in ("13912345670", "13800000504", "330106199705057890"):
             assert secret not in html, (secret, path)
@@ -168,9 +199,12 @@ def test_the_console_calls_rasa_with_the_token_and_rasa_refuses_without(served):
     assert err.value.code == 401
     b = Browser(served.console)
     b.login("周管家")
-    status, body, _ = b.call("POST", "/api/conversations/contract-customer/takeover", json_body={},
-                             headers={"X-CSRF-Token": b.csrf})
+    status, body, _ = b.call(
+        "POST", "/api/conversations/contract-customer/takeover", json_body={}, headers={"X-CSRF-Token": b.csrf}
+    )
     assert status == 200 and json.loads(body)["holder"] == "周管家"
-    assert served.tracker("contract-customer")["paused"] is True      # paused through Rasa's API, with the token
-    status, _, _ = b.call("POST", "/api/conversations/contract-customer/handback", json_body={}, headers={"X-CSRF-Token": b.csrf})
+    assert served.tracker("contract-customer")["paused"] is True  # paused through Rasa's API, with the token
+    status, _, _ = b.call(
+        "POST", "/api/conversations/contract-customer/handback", json_body={}, headers={"X-CSRF-Token": b.csrf}
+    )
     assert status == 200 and served.tracker("contract-customer")["paused"] is False

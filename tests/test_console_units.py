@@ -1,4 +1,5 @@
 """The console's pieces without a server: the inbox summary of a conversation's events, accounts and their lockout."""
+
 from __future__ import annotations
 
 import json
@@ -17,24 +18,41 @@ def ev(i, kind, **data):
 
 
 def test_the_summary_flags_what_a_butler_must_see_and_clears_them_on_hand_back():
-    rows = [ev(1, "user", text="平安的住院陪护在毫州能用吗", input_channel="wechat", parse_data={"intent": {"name": "ask_coverage"}}),
-            ev(2, "slot", name="product", value="pingan_health"),
-            ev(3, "bot", text="可以。", data={"custom": {"answer": {"type": "coverage"}}}),
-            ev(4, "user", text="能报销门票吗", parse_data={"intent": {"name": "nlu_fallback"}}),
-            ev(5, "bot", text="抱歉……", data={"custom": {"answer": {"type": "fallback"}}}),
-            ev(6, "user", text="转人工", parse_data={"intent": {"name": "human_handoff"}}),
-            ev(7, "active_loop", name="service_request_form"),
-            ev(8, "pause", metadata={"butler": "王管家"})]
+    rows = [
+        ev(
+            1,
+            "user",
+            text="平安的住院陪护在毫州能用吗",
+            input_channel="wechat",
+            parse_data={"intent": {"name": "ask_coverage"}},
+        ),
+        ev(2, "slot", name="product", value="pingan_health"),
+        ev(3, "bot", text="可以。", data={"custom": {"answer": {"type": "coverage"}}}),
+        ev(4, "user", text="能报销门票吗", parse_data={"intent": {"name": "nlu_fallback"}}),
+        ev(5, "bot", text="抱歉……", data={"custom": {"answer": {"type": "fallback"}}}),
+        ev(6, "user", text="转人工", parse_data={"intent": {"name": "human_handoff"}}),
+        ev(7, "active_loop", name="service_request_form"),
+        ev(8, "pause", metadata={"butler": "王管家"}),
+    ]
     s, unanswered = summarise("o1", rows)
     assert s["channel"] == "wechat" and s["product"] == "pingan_health" and s["user_turns"] == 3
     assert s["asked_for_person"] and s["fell_back"] and s["request_open"] and s["paused"]
     assert s["last_text"] == "转人工" and s["last_from"] == "user" and s["last_event_id"] == 8
-    assert [u["text"] for u in unanswered] == ["能报销门票吗"]           # once, though NLU and answer both fell back
+    assert [u["text"] for u in unanswered] == ["能报销门票吗"]  # once, though NLU and answer both fell back
     in_form = rows[:7] + [ev(8, "user", text="PA2025000501", parse_data={"intent": {"name": "nlu_fallback"}})]
-    assert [u["text"] for u in summarise("o1", in_form)[1]] == ["能报销门票吗"]   # a form's answer is not a question
-    s, _ = summarise("o1", rows + [ev(9, "bot", text="您好", metadata={"butler": "王管家"}), ev(10, "resume"),
-                                   ev(11, "active_loop", name=None)])
-    assert not (s["asked_for_person"] or s["fell_back"] or s["paused"] or s["request_open"]) and s["last_from"] == "butler"
+    assert [u["text"] for u in summarise("o1", in_form)[1]] == ["能报销门票吗"]  # a form's answer is not a question
+    s, _ = summarise(
+        "o1",
+        rows
+        + [
+            ev(9, "bot", text="您好", metadata={"butler": "王管家"}),
+            ev(10, "resume"),
+            ev(11, "active_loop", name=None),
+        ],
+    )
+    assert (
+        not (s["asked_for_person"] or s["fell_back"] or s["paused"] or s["request_open"]) and s["last_from"] == "butler"
+    )
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
 """Conversations through the trained model, over the REST channel, as a user's messages travel."""
+
 from __future__ import annotations
 
 import itertools

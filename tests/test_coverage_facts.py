@@ -4,6 +4,7 @@ Each case was checked against the manual's text (file and lines in the comments)
 where a printed count disagrees with the rows, the rows are asserted and
 knowledge/DATA_NOTES.md records the mismatch.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -184,11 +185,23 @@ def test_unknown_place_gets_suggestions_not_a_guess(kb):
     "list_id, service, rows, total, per_province, per_city",
     [
         # 附件1: 总计 3213 (004 line 2846); 北京市 132 (2200), 合肥市 30 (2180), 丰城市 2 (2532)
-        ("004_outpatient_assist", "门诊协助", 343, 3213, {"安徽省": 107, "新疆维吾尔自治区": 43},
-         {"北京": 132, "合肥": 30, "丰城": 2}),
+        (
+            "004_outpatient_assist",
+            "门诊协助",
+            343,
+            3213,
+            {"安徽省": 107, "新疆维吾尔自治区": 43},
+            {"北京": 132, "合肥": 30, "丰城": 2},
+        ),
         # 附件4: 总计 3399 (004 line 4086); 北京市 156 (3438), 合肥市 34 (3418), 巴音郭楞 1 (4001)
-        ("004_inpatient_assist", "住院协助", 344, 3399, {"安徽省": 130, "重庆市": 56},
-         {"北京": 156, "合肥": 34, "巴音郭楞": 1}),
+        (
+            "004_inpatient_assist",
+            "住院协助",
+            344,
+            3399,
+            {"安徽省": 130, "重庆市": 56},
+            {"北京": 156, "合肥": 34, "巴音郭楞": 1},
+        ),
     ],
 )
 def test_004_hospital_counts_per_city_and_printed_total(kb, list_id, service, rows, total, per_province, per_city):

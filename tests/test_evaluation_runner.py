@@ -1,4 +1,5 @@
 """The evaluation runner itself, against a small fake REST server on localhost."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,10 @@ from evaluation.suite import SuiteError, load_suite
 
 REPLIES = {
     "亳州能用吗": [{"text": "可以。亳州市可以使用。"}, {"custom": {"answer": {"type": "coverage", "covered": True}}}],
-    "乌海能用吗": [{"text": "不可以。乌海市不在服务范围内。"}, {"custom": {"answer": {"type": "coverage", "covered": False}}}],
+    "乌海能用吗": [
+        {"text": "不可以。乌海市不在服务范围内。"},
+        {"custom": {"answer": {"type": "coverage", "covered": False}}},
+    ],
     "提前多久": [{"text": "提前 12 小时提出申请"}],
     "沉默": [],
 }
@@ -54,9 +58,21 @@ def _suite(tmp_path: Path, cases) -> Path:
 
 
 CASES = [
-    {"id": "yes", "tags": {"kind": "coverage", "service": "陪护"}, "turns": [{"user": "亳州能用吗", "expect": {"covered": True, "facts": [["亳州", "毫州"]]}}]},
-    {"id": "no", "tags": {"kind": "coverage", "service": "陪护"}, "turns": [{"user": "乌海能用吗", "expect": {"covered": False, "not": ["亳州"]}}]},
-    {"id": "fact", "tags": {"kind": "rule", "service": "陪护"}, "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"]}}]},
+    {
+        "id": "yes",
+        "tags": {"kind": "coverage", "service": "陪护"},
+        "turns": [{"user": "亳州能用吗", "expect": {"covered": True, "facts": [["亳州", "毫州"]]}}],
+    },
+    {
+        "id": "no",
+        "tags": {"kind": "coverage", "service": "陪护"},
+        "turns": [{"user": "乌海能用吗", "expect": {"covered": False, "not": ["亳州"]}}],
+    },
+    {
+        "id": "fact",
+        "tags": {"kind": "rule", "service": "陪护"},
+        "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"]}}],
+    },
     {"id": "wrong", "tags": {"kind": "coverage"}, "turns": [{"user": "乌海能用吗", "expect": {"covered": True}}]},
     {"id": "missing", "tags": {"kind": "rule"}, "turns": [{"user": "沉默", "expect": {"facts": ["x"]}}]},
     {"id": "error", "tags": {"kind": "rule"}, "turns": [{"user": "崩溃", "expect": {"facts": ["x"]}}]},
@@ -71,18 +87,57 @@ def test_pass_fail_missing_reply_and_server_error(fake_url, tmp_path):
     assert results["missing"].turns[0].failures[0] == "no reply"
     assert results["error"].turns[0].failures[0].startswith("server error")
     summary = summarise(list(results.values()), fake_url, 0.9)
-    assert summary["overall"] == {"cases": 7, "passed": 4, "pass_rate": round(4 / 7, 4), "strict_pass_rate": round(4 / 7, 4)}
+    assert summary["overall"] == {
+        "cases": 7,
+        "passed": 4,
+        "pass_rate": round(4 / 7, 4),
+        "strict_pass_rate": round(4 / 7, 4),
+    }
     assert summary["by"]["kind"]["coverage"]["cases"] == 3 and summary["passed_threshold"] is False
     assert summary["latency_ms"]["p95"] is not None
 
 
 def test_cli_writes_reports_prints_the_rate_last_and_exits_by_threshold(fake_url, tmp_path, capsys):
     suite = _suite(tmp_path, CASES[:3])
-    assert evaluation_main(["run", str(suite), "--url", fake_url, "--out", str(tmp_path), "--name", "ok", "--threshold", "1.0", "--quiet"]) == 0
+    assert (
+        evaluation_main(
+            [
+                "run",
+                str(suite),
+                "--url",
+                fake_url,
+                "--out",
+                str(tmp_path),
+                "--name",
+                "ok",
+                "--threshold",
+                "1.0",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("overall pass rate: 100.0%")
     assert (tmp_path / "ok.json").exists() and "<img" in (tmp_path / "ok.html").read_text("utf-8")
     failing = _suite(tmp_path, CASES)
-    assert evaluation_main(["run", str(failing), "--url", fake_url, "--out", str(tmp_path), "--name", "bad", "--threshold", "0.95", "--quiet"]) == 1
+    assert (
+        evaluation_main(
+            [
+                "run",
+                str(failing),
+                "--url",
+                fake_url,
+                "--out",
+                str(tmp_path),
+                "--name",
+                "bad",
+                "--threshold",
+                "0.95",
+                "--quiet",
+            ]
+        )
+        == 1
+    )
 
 
 def test_diff_lists_better_and_worse(fake_url, tmp_path, capsys):
@@ -121,7 +176,12 @@ def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
-        cases = [{"id": "nlu", "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "ask_advance_notice"}}]}]
+        cases = [
+            {
+                "id": "nlu",
+                "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "ask_advance_notice"}}],
+            }
+        ]
         results = run([load_suite(_suite(tmp_path, cases))], url, progress=False)
     finally:
         server.shutdown()

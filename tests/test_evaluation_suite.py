@@ -1,8 +1,8 @@
 """The shipped FAQ suite: its shape, its independence from the training data, and the assistant's pass rate."""
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
@@ -41,8 +41,12 @@ def test_suite_size_and_coverage_of_the_manuals(suites, kb):
 
 
 def test_suite_shares_no_question_with_the_training_data(suites):
-    train = {_norm(m.get("text")) for p in (ROOT / "bot" / "data").glob("*.yml") if "nlu:" in p.read_text("utf-8")
-             for m in load_data(str(p)).training_examples}
+    train = {
+        _norm(m.get("text"))
+        for p in (ROOT / "bot" / "data").glob("*.yml")
+        if "nlu:" in p.read_text("utf-8")
+        for m in load_data(str(p)).training_examples
+    }
     overlap = {q for q in questions(suites) if _norm(q) in train}
     assert not overlap, sorted(overlap)[:10]
 
@@ -70,6 +74,9 @@ def test_every_printed_list_has_yes_and_no_cases_with_a_county_and_a_typo(suites
             if c.tags.get("place_kind") in ("county", "typo"):
                 count[c.tags["place_kind"]] += 1
     lists = [(svc.product.name, svc.name) for svc in kb.all_services() if svc.coverage.type == "list"]
-    short = {k: seen.get(k) for k in lists
-             if not seen.get(k) or min(seen[k]["yes"], seen[k]["no"]) < 3 or not seen[k]["county"] or not seen[k]["typo"]}
+    short = {
+        k: seen.get(k)
+        for k in lists
+        if not seen.get(k) or min(seen[k]["yes"], seen[k]["no"]) < 3 or not seen[k]["county"] or not seen[k]["typo"]
+    }
     assert not short, short

@@ -1,16 +1,15 @@
 """The loader validates every source file and never leaves a half-built store."""
+
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
 
 from knowledge.api import KnowledgeBase
 from knowledge.config import ROOT, SOURCES_DIR
@@ -31,8 +30,14 @@ def _edit(path: Path, change) -> None:
 
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+    )
 
 
 def test_the_shipped_sources_validate():
@@ -63,7 +68,10 @@ def test_unknown_field_and_missing_list_are_errors(sources: Path):
 
 
 def test_unresolvable_place_fails_the_build_with_the_entry_named(sources: Path, tmp_path: Path):
-    _edit(sources / "coverage" / "004_inpatient_care.yml", lambda d: d["entries"].append({"name": "火星市", "province": "安徽"}))
+    _edit(
+        sources / "coverage" / "004_inpatient_care.yml",
+        lambda d: d["entries"].append({"name": "火星市", "province": "安徽"}),
+    )
     with pytest.raises(SourceError) as err:
         build(f"sqlite:///{tmp_path / 'k.sqlite3'}", sources)
     assert any("004_inpatient_care.yml" in p and "火星市" in p for p in err.value.problems)

@@ -1,4 +1,5 @@
 """Rules, limits, times and procedures pinned straight from each manual (file and line in comments)."""
+
 from __future__ import annotations
 
 
@@ -17,7 +18,9 @@ def test_000_hotline_hours_and_mdt_limit(kb):
 
 def test_000_escort_needs_the_outpatient_add_on(kb):
     escort = kb.service("尊享e生PLUS", "门诊陪诊")
-    assert "门急诊医疗补充加油包" in _texts(escort.facts_of("prerequisite") + escort.facts_of("eligibility") + escort.facts_of("content"))
+    assert "门急诊医疗补充加油包" in _texts(
+        escort.facts_of("prerequisite") + escort.facts_of("eligibility") + escort.facts_of("content")
+    )
 
 
 def test_000_home_nursing_lists_29_items(kb):
@@ -55,7 +58,11 @@ def test_004_waiting_period_cooling_off_and_sharing(kb):
     sharing = kb.rules("平安", "sharing")[0].text
     for name in ("门诊协助", "国内第二诊疗", "就医陪诊", "住院协助", "7 天住院陪护"):
         assert name in sharing
-    shared = {s.name for s in kb.services_of("平安") if any(f.data.get("shared_with_family") for f in s.facts_of("usage_limit"))}
+    shared = {
+        s.name
+        for s in kb.services_of("平安")
+        if any(f.data.get("shared_with_family") for f in s.facts_of("usage_limit"))
+    }
     assert shared == {"门诊协助", "国内第二诊疗（18种重疾）", "就医陪诊", "住院协助", "7天住院陪护"}
 
 

@@ -3,6 +3,7 @@
 `rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model; the suite fails below
 95% intent accuracy or 95% entity F1. The test set must share no example with bot/data.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,14 +40,34 @@ def test_test_set_is_large_and_disjoint_from_the_training_data():
 @pytest.fixture(scope="module")
 def nlu_report(model_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("nlu-results")
-    subprocess.run([sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(TEST_SET), "--model", str(model_path),
-                    "--out", str(out), "--no-plot"], cwd=ROOT, check=True, capture_output=True, timeout=1200)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "nlu",
+            "--nlu",
+            str(TEST_SET),
+            "--model",
+            str(model_path),
+            "--out",
+            str(out),
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=1200,
+    )
     return out
 
 
 def test_intent_accuracy(nlu_report):
     report = json.loads((nlu_report / "intent_report.json").read_text("utf-8"))
-    assert report["accuracy"] >= MIN_INTENT_ACCURACY, {k: v for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 0.9}
+    assert report["accuracy"] >= MIN_INTENT_ACCURACY, {
+        k: v for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 0.9
+    }
 
 
 def test_entity_f1(nlu_report):

@@ -1,4 +1,5 @@
 """Place names resolve against the bundled gazetteer as users and manuals write them."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 No model and no server are needed: the functions are exercised directly, the action-server
 timeout against a real HTTP server on localhost that never answers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,7 +31,8 @@ def test_rasa_is_the_pinned_version():
 def test_each_replaced_function_is_still_the_one_the_patch_was_written_for(name):
     source = inspect.getsource(rasa_patches.original(name))
     assert hashlib.sha256(source.encode()).hexdigest()[:16] == rasa_patches.REPLACED[name], (
-        f"rasa changed {name}: re-read it and re-check the patch in assistant/rasa_patches.py")
+        f"rasa changed {name}: re-read it and re-check the patch in assistant/rasa_patches.py"
+    )
 
 
 def test_apply_is_idempotent_and_keeps_the_originals():
@@ -44,28 +46,54 @@ def test_apply_is_idempotent_and_keeps_the_originals():
 
 # -- the response validator: same verdict as jsonschema.validate on Rasa's schema -------------
 
+
 def _events() -> List[Dict[str, Any]]:
     from rasa.shared.core import events as ev
 
     made = [
-        ev.UserUttered("平安的住院陪护在毫州能用吗", {"name": "ask_coverage", "confidence": 0.9},
-                       [{"entity": "place", "value": "亳州", "start": 9, "end": 11}]),
-        ev.ActionExecuted("action_answer"), ev.SlotSet("place", "亳州"), ev.SlotSet("sr_hint", None),
-        ev.BotUttered("可以。", {"custom": {"answer": {"type": "coverage"}}}), ev.ActiveLoop("service_request_form"),
-        ev.ActiveLoop(None), ev.ActionExecutionRejected("service_request_form"), ev.LoopInterrupted(True),
-        ev.ConversationPaused(), ev.ConversationResumed(), ev.FollowupAction("action_listen"), ev.Restarted(),
-        ev.UserUtteranceReverted(), ev.ActionReverted(), ev.AllSlotsReset(), ev.SessionStarted(),
-        ev.EntitiesAdded([{"entity": "place", "value": "杭州"}]), ev.AgentUttered("人工回复"),
+        ev.UserUttered(
+            "平安的住院陪护在毫州能用吗",
+            {"name": "ask_coverage", "confidence": 0.9},
+            [{"entity": "place", "value": "亳州", "start": 9, "end": 11}],
+        ),
+        ev.ActionExecuted("action_answer"),
+        ev.SlotSet("place", "亳州"),
+        ev.SlotSet("sr_hint", None),
+        ev.BotUttered("可以。", {"custom": {"answer": {"type": "coverage"}}}),
+        ev.ActiveLoop("service_request_form"),
+        ev.ActiveLoop(None),
+        ev.ActionExecutionRejected("service_request_form"),
+        ev.LoopInterrupted(True),
+        ev.ConversationPaused(),
+        ev.ConversationResumed(),
+        ev.FollowupAction("action_listen"),
+        ev.Restarted(),
+        ev.UserUtteranceReverted(),
+        ev.ActionReverted(),
+        ev.AllSlotsReset(),
+        ev.SessionStarted(),
+        ev.EntitiesAdded([{"entity": "place", "value": "杭州"}]),
+        ev.AgentUttered("人工回复"),
     ]
     return [e.as_dict() for e in made]
 
 
 def _broken() -> List[Any]:
     good = {"events": _events()[:3], "responses": [{"text": "好"}]}
-    cases: List[Any] = [[], "x", {"events": "no"}, {"events": [1]}, {"events": [{}]}, {"events": [{"event": "nonsense"}]},
-                        {"events": [{"event": 3}]}, {"responses": "x"}, {"responses": [1]},
-                        {"events": [{"event": "slot", "value": 1}]},  # a slot event needs its name
-                        {"events": [{"event": "user", "text": 5}]}, {"events": [{"event": "action", "timestamp": "x"}]}]
+    cases: List[Any] = [
+        [],
+        "x",
+        {"events": "no"},
+        {"events": [1]},
+        {"events": [{}]},
+        {"events": [{"event": "nonsense"}]},
+        {"events": [{"event": 3}]},
+        {"responses": "x"},
+        {"responses": [1]},
+        {"events": [{"event": "slot", "value": 1}]},  # a slot event needs its name
+        {"events": [{"event": "user", "text": 5}]},
+        {"events": [{"event": "action", "timestamp": "x"}]},
+    ]
     for i in range(3):
         bad = copy.deepcopy(good)
         bad["events"][i]["metadata"] = "not an object"
@@ -92,8 +120,10 @@ def _valid_by_patch(result: Any) -> bool:
         return False
 
 
-@pytest.mark.parametrize("result", [{"events": _events(), "responses": [{"text": "好"}]}, {"events": []}, {},
-                                    *[{"events": [e]} for e in _events()]])
+@pytest.mark.parametrize(
+    "result",
+    [{"events": _events(), "responses": [{"text": "好"}]}, {"events": []}, {}, *[{"events": [e]} for e in _events()]],
+)
 def test_valid_action_responses_pass_as_in_rasa(result):
     assert _valid_by_rasa(result) and _valid_by_patch(result)
 
@@ -113,6 +143,7 @@ def test_a_validation_error_carries_rasas_message():
 
 # -- event classes by name --------------------------------------------------------------------
 
+
 def test_every_event_name_resolves_to_the_class_rasa_finds():
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
@@ -128,6 +159,7 @@ def test_every_event_name_resolves_to_the_class_rasa_finds():
 
 # -- no "/intent" shortcut ----------------------------------------------------------------
 
+
 def test_a_slash_intent_message_is_left_for_the_nlu():
     from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.nlu.training_data.message import Message
@@ -138,6 +170,7 @@ def test_a_slash_intent_message_is_left_for_the_nlu():
 
 
 # -- the bounded wait for the action server --------------------------------------------------
+
 
 async def _hanging_server(port: int) -> web.AppRunner:
     async def webhook(_: web.Request) -> web.Response:
@@ -181,5 +214,5 @@ def test_a_hanging_action_server_costs_one_timeout_then_calls_fail_at_once(monke
         return took
 
     first, second = asyncio.run(scenario())
-    assert 0.45 < first < 2.0   # the timeout, not Rasa's 300 s
-    assert second < 0.1          # the breaker is open: no second wait in the same turn
+    assert 0.45 < first < 2.0  # the timeout, not Rasa's 300 s
+    assert second < 0.1  # the breaker is open: no second wait in the same turn

@@ -3,6 +3,7 @@
 Each conversation uses the demo policies (dates relative to today, real clock); what is checked is
 what the customer reads and what the request store then holds.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -44,6 +45,7 @@ def customer(assistant, desk) -> Customer:
 
 def far_date(days: int = 10) -> str:
     from datetime import date, timedelta
+
     d = date.today() + timedelta(days=days)
     return f"{d.month}月{d.day}日上午10点"
 
@@ -73,8 +75,13 @@ def open_request(customer: Customer, number: str, last4: str, ask: str, answers:
 
 
 def test_pingan_escort_full_request_with_corrections_and_double_confirmation(customer, desk):
-    text = open_request(customer, "PA2025000501", "0501", "帮我约一下就医陪诊", [
-        ("城市", "杭州"), ("医院", "浙江大学医学院附属第一医院"), ("时间", "明天上午9点")])
+    text = open_request(
+        customer,
+        "PA2025000501",
+        "0501",
+        "帮我约一下就医陪诊",
+        [("城市", "杭州"), ("医院", "浙江大学医学院附属第一医院"), ("时间", "明天上午9点")],
+    )
     assert "48 小时" in text and "来不及" in text  # too little advance notice, asked again
     text = customer.say(far_date(10))
     assert "电话" in text and "138****0501" in text
@@ -131,29 +138,46 @@ def test_stop_in_the_middle_keeps_nothing_and_a_new_question_is_answered(custome
 
 
 def test_zhongan_plus_outpatient_escort(customer):
-    text = open_request(customer, "ZAP2025000101", "1234", "我想申请门诊陪诊", [
-        ("城市", "上海"), ("医院", "复旦大学附属华山医院"), ("时间", far_date(7)), ("电话", "13700001111")])
+    text = open_request(
+        customer,
+        "ZAP2025000101",
+        "1234",
+        "我想申请门诊陪诊",
+        [("城市", "上海"), ("医院", "复旦大学附属华山医院"), ("时间", far_date(7)), ("电话", "13700001111")],
+    )
     assert "请确认" in text and "137****1111" in text
     text = customer.say("确认")
     assert "已为您提交门诊陪诊服务申请" in text
 
 
 def test_zhongan_2023_direct_billing(customer):
-    text = open_request(customer, "ZAE2025000201", "0201", "帮我申请直付医疗服务", [
-        ("城市", "北京"), ("医院", "北京协和医院"), ("时间", far_date(8)), ("电话", "用保单手机")])
+    text = open_request(
+        customer,
+        "ZAE2025000201",
+        "0201",
+        "帮我申请直付医疗服务",
+        [("城市", "北京"), ("医院", "北京协和医院"), ("时间", far_date(8)), ("电话", "用保单手机")],
+    )
     assert "请确认" in text
     assert "已为您提交直付医疗服务申请" in customer.say("确认")
 
 
 def test_zhongan_value_added_video_consultation(customer):
-    text = open_request(customer, "ZAV2025000301", "0301", "我要预约视频问诊", [("时间", far_date(3)), ("电话", "用保单手机")])
+    text = open_request(
+        customer, "ZAV2025000301", "0301", "我要预约视频问诊", [("时间", far_date(3)), ("电话", "用保单手机")]
+    )
     assert "请确认" in text and "城市" not in text  # a remote service asks no place
     assert "已为您提交视频问诊服务申请" in customer.say("确认")
 
 
 def test_axa_green_channel_cannot_be_cancelled(customer):
-    text = open_request(customer, "AX2025000401", "0401", "帮我申请恶性肿瘤就医绿通", [
-        ("城市", "杭州"), ("医院", "浙江省肿瘤医院"), ("时间", far_date(12)), ("电话", "用保单手机")])
+    text = open_request(
+        customer,
+        "AX2025000401",
+        "0401",
+        "帮我申请恶性肿瘤就医绿通",
+        [("城市", "杭州"), ("医院", "浙江省肿瘤医院"), ("时间", far_date(12)), ("电话", "用保单手机")],
+    )
     assert "请确认" in text
     text = customer.say("确认")
     reference = customer.requests()[0].reference
@@ -173,8 +197,13 @@ def test_switch_policy_asks_for_the_policy_again(customer):
 
 def test_a_request_stored_before_the_reply_was_lost_is_found_by_the_retry(customer, desk):
     """The action server stored the request and died before replying: the customer's retry gets the same reference."""
-    text = open_request(customer, "PA2025000501", "0501", "帮我申请住院协助", [
-        ("住院单", "是"), ("城市", "杭州"), ("医院", "浙江省人民医院"), ("时间", far_date(9)), ("电话", "用保单手机")])
+    text = open_request(
+        customer,
+        "PA2025000501",
+        "0501",
+        "帮我申请住院协助",
+        [("住院单", "是"), ("城市", "杭州"), ("医院", "浙江省人民医院"), ("时间", far_date(9)), ("电话", "用保单手机")],
+    )
     assert "请确认" in text
     draft = customer.slot("sr_draft")
     policy = desk.bound_policy("rest", customer.sender)

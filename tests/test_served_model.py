@@ -6,6 +6,7 @@ NLU results for the independent test questions, and next-action predictions at e
 real conversations held with the running assistant (coverage questions, follow-ups, a request
 form with a question in the middle, a stop), on the full tracker and on its compacted copy.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,12 +20,43 @@ from assistant.history import compact
 from knowledge.config import ROOT
 
 CONVERSATIONS = [
-    ["平安的住院陪护在毫州能用吗", "那乌海呢", "需要提前多久申请", "要带什么材料", "我买的是众安的", "门诊陪诊在杭州能用吗",
-     "义乌呢", "等待期多久", "客服电话多少", "谢谢"],
-    ["你好", "我要申请7天住院陪护", "PA2025000501", "0501", "乌海", "需要带什么材料？", "毫州", "算了不办了",
-     "那就医陪诊在杭州能用吗", "我的申请进度", "再见"],
-    ["转人工", "安盛的绿通怎么申请", "成都呢", "好的", "是的", "我要预约就医陪诊", "杭州", "浙江省人民医院",
-     "这个要多少钱", "不办了"],
+    [
+        "平安的住院陪护在毫州能用吗",
+        "那乌海呢",
+        "需要提前多久申请",
+        "要带什么材料",
+        "我买的是众安的",
+        "门诊陪诊在杭州能用吗",
+        "义乌呢",
+        "等待期多久",
+        "客服电话多少",
+        "谢谢",
+    ],
+    [
+        "你好",
+        "我要申请7天住院陪护",
+        "PA2025000501",
+        "0501",
+        "乌海",
+        "需要带什么材料？",
+        "毫州",
+        "算了不办了",
+        "那就医陪诊在杭州能用吗",
+        "我的申请进度",
+        "再见",
+    ],
+    [
+        "转人工",
+        "安盛的绿通怎么申请",
+        "成都呢",
+        "好的",
+        "是的",
+        "我要预约就医陪诊",
+        "杭州",
+        "浙江省人民医院",
+        "这个要多少钱",
+        "不办了",
+    ],
 ]
 
 
@@ -46,7 +78,7 @@ def trackers(assistant, desk) -> List[Any]:
     out = []
     for k, turns in enumerate(CONVERSATIONS * 2):  # twice: long enough to be compacted several times
         sender = f"model-check-{k}"
-        for text in (turns + turns):
+        for text in turns + turns:
             assistant.say(sender, text)
         events = assistant.tracker(sender)["events"]
         out.append(DialogueStateTracker.from_dict(sender, events, domain.slots))

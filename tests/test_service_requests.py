@@ -3,6 +3,7 @@
 The clock is fixed (Saturday 2026-11-21 10:00, Beijing time) so every figure can be checked by hand;
 each expected number is the manual's (file and section in the comment).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -11,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from service_requests.desk import RequestRefused, ServiceDesk
 from service_requests.config import ROOT
+from service_requests.desk import RequestRefused, ServiceDesk
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
 
@@ -26,26 +27,44 @@ class Clock:
 
 
 def policy(number, product, effective, expiry=None, **kw):
-    return {"number": number, "product_id": product, "insured_name": "测试", "id_number": "11010119900101123X",
-            "phone": "13900001111", "effective_date": effective, "expiry_date": expiry or effective + timedelta(days=364),
-            "status": "in_force", "waiting_period_days": kw.pop("waiting", 30), "continuation": kw.pop("continuation", "new"),
-            "add_ons": kw.pop("add_ons", []), **kw}
+    return {
+        "number": number,
+        "product_id": product,
+        "insured_name": "测试",
+        "id_number": "11010119900101123X",
+        "phone": "13900001111",
+        "effective_date": effective,
+        "expiry_date": expiry or effective + timedelta(days=364),
+        "status": "in_force",
+        "waiting_period_days": kw.pop("waiting", 30),
+        "continuation": kw.pop("continuation", "new"),
+        "add_ons": kw.pop("add_ons", []),
+        **kw,
+    }
 
 
 @pytest.fixture()
 def desk(kb, tmp_path):
     d = ServiceDesk(kb, f"sqlite:///{tmp_path / 'requests.sqlite3'}", clock=Clock(NOW))
-    d.load_policies([
-        policy("PA2026000001", "pingan_health", date(2026, 10, 23)),  # day 30 is 11-21: still waiting
-        policy("PA2026000002", "pingan_health", date(2026, 10, 22)),  # day 31 is 11-21: free
-        policy("PA2026000003", "pingan_health", date(2026, 11, 20), continuation="transfer"),
-        policy("ZAP2026000004", "zhongan_plus", date(2026, 1, 1), add_ons=["门急诊医疗补充加油包"]),
-        policy("ZAP2026000005", "zhongan_plus", date(2026, 1, 1)),
-        policy("ZAP2026000006", "zhongan_plus", date(2026, 11, 1), add_ons=["门急诊医疗补充加油包"], continuation="renewal"),
-        policy("ZAV2026000007", "zhongan_value_added", date(2026, 11, 16)),
-        policy("AX2025000008", "axa_tianping", date(2025, 1, 1), date(2025, 12, 31)),
-        policy("AX2026000009", "axa_tianping", date(2026, 1, 1)),
-    ])
+    d.load_policies(
+        [
+            policy("PA2026000001", "pingan_health", date(2026, 10, 23)),  # day 30 is 11-21: still waiting
+            policy("PA2026000002", "pingan_health", date(2026, 10, 22)),  # day 31 is 11-21: free
+            policy("PA2026000003", "pingan_health", date(2026, 11, 20), continuation="transfer"),
+            policy("ZAP2026000004", "zhongan_plus", date(2026, 1, 1), add_ons=["门急诊医疗补充加油包"]),
+            policy("ZAP2026000005", "zhongan_plus", date(2026, 1, 1)),
+            policy(
+                "ZAP2026000006",
+                "zhongan_plus",
+                date(2026, 11, 1),
+                add_ons=["门急诊医疗补充加油包"],
+                continuation="renewal",
+            ),
+            policy("ZAV2026000007", "zhongan_value_added", date(2026, 11, 16)),
+            policy("AX2025000008", "axa_tianping", date(2025, 1, 1), date(2025, 12, 31)),
+            policy("AX2026000009", "axa_tianping", date(2026, 1, 1)),
+        ]
+    )
     return d
 
 
@@ -133,7 +152,12 @@ def test_prerequisite_answered_no_ends_the_request(desk):
 
 
 def _values(**kw):
-    base = {"place": "浙江省杭州市", "hospital": "浙江省人民医院", "date_time": "2026-11-25 09:00", "phone": "13900002222"}
+    base = {
+        "place": "浙江省杭州市",
+        "hospital": "浙江省人民医院",
+        "date_time": "2026-11-25 09:00",
+        "phone": "13900002222",
+    }
     base.update(kw)
     return base
 
@@ -174,7 +198,9 @@ def test_references_count_up_per_day_and_history_is_kept(desk):
     assert (a.request.reference, b.request.reference) == ("SR-20261121-0001", "SR-20261121-0002")
     view = desk.set_status(b.request.reference, "cancelled", "butler:王管家", "客户来电取消")
     assert [(h["from"], h["to"], h["actor"]) for h in view.history] == [
-        (None, "submitted", "customer:rest:u1"), ("submitted", "cancelled", "butler:王管家")]
+        (None, "submitted", "customer:rest:u1"),
+        ("submitted", "cancelled", "butler:王管家"),
+    ]
     assert "13900002222" not in a.message and "下一步" in a.message
 
 
@@ -190,7 +216,9 @@ def test_rules_are_checked_again_at_confirmation(desk):
 def test_cancellation_rules(desk):
     pol = desk.policy("PA2026000002")
     care = desk.service_of(pol, "inpatient_care_7day")  # 至少提前两小时取消
-    r = desk.submit("rest", "u1", pol, care, _values(date_time="2026-11-22 09:00", admission_date="2026-11-22"), "c1").request
+    r = desk.submit(
+        "rest", "u1", pol, care, _values(date_time="2026-11-22 09:00", admission_date="2026-11-22"), "c1"
+    ).request
     desk.clock.now = datetime(2026, 11, 22, 7, 30)
     refused = desk.cancel("rest", "u1", r.reference)
     assert not refused.ok and refused.code == "cancel_too_late" and "2 小时" in refused.message
@@ -244,7 +272,10 @@ def test_the_desk_runs_on_postgresql(kb, postgres_url):
     d.load_demo_policies()
     pol = d.policy("PA2025000501")
     sub = d.submit("rest", "pg", pol, d.service_of(pol, "escort"), _values(), "pg-1")
-    assert d.submit("rest", "pg", pol, d.service_of(pol, "escort"), _values(), "pg-1").request.reference == sub.request.reference
+    assert (
+        d.submit("rest", "pg", pol, d.service_of(pol, "escort"), _values(), "pg-1").request.reference
+        == sub.request.reference
+    )
     assert d.cancel("rest", "pg", sub.request.reference).ok
     assert [h["to"] for h in d.request(sub.request.reference).history] == ["submitted", "cancelled"]
     d.engine.dispose()
@@ -263,9 +294,12 @@ def test_stay_dates_bound_the_service_time(desk):
 
 # -- the butlers' statuses (issue 11) -------------------------------------------------------------
 
+
 def test_a_cancellation_after_arrangement_counts_as_a_use_where_the_manual_says_so(desk):
     pol = desk.policy("PA2026000002")
-    escort = desk.service_of(pol, "escort")       # 3.2: 本公司已确认陪诊员安排，但因客户自身原因放弃或取消服务的，视同该次服务已完成
+    escort = desk.service_of(
+        pol, "escort"
+    )  # 3.2: 本公司已确认陪诊员安排，但因客户自身原因放弃或取消服务的，视同该次服务已完成
     r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a1").request
     desk.set_status(r.reference, "arranged", "butler:王管家", "陪诊员已确认")
     verdict = desk.cancel("rest", "u1", r.reference)
@@ -281,13 +315,15 @@ def test_a_cancellation_before_arrangement_gives_the_use_back(desk):
     escort = desk.service_of(pol, "escort")
     r = desk.submit("rest", "u1", pol, escort, _values(date_time="2026-12-01 09:00"), "a2").request
     assert desk.cancel("rest", "u1", r.reference).code == "cancelled"
-    assert not desk.choose_service(pol, "就医陪诊").end   # the use is free again
+    assert not desk.choose_service(pol, "就医陪诊").end  # the use is free again
 
 
 def test_a_service_without_that_rule_is_cancelled_plainly_after_arrangement(desk):
     pol = desk.policy("PA2026000002")
-    care = desk.service_of(pol, "inpatient_care_7day")   # its rule is the 2-hour notice, not 安排后视同已使用
-    r = desk.submit("rest", "u1", pol, care, _values(date_time="2026-11-25 09:00", admission_date="2026-11-25"), "a3").request
+    care = desk.service_of(pol, "inpatient_care_7day")  # its rule is the 2-hour notice, not 安排后视同已使用
+    r = desk.submit(
+        "rest", "u1", pol, care, _values(date_time="2026-11-25 09:00", admission_date="2026-11-25"), "a3"
+    ).request
     desk.set_status(r.reference, "arranged", "butler:王管家")
     assert desk.cancel("rest", "u1", r.reference).code == "cancelled"
 
@@ -324,6 +360,8 @@ def test_the_promised_response_falls_due_and_a_late_request_is_flagged(desk):
     saturday = datetime(2026, 11, 21, 10, 0)
     fact = lambda **d: type(promise)(promise.kind, promise.text, promise.section, d)  # noqa: E731
     assert rules.promise_deadline(fact(hours=48), saturday) == datetime(2026, 11, 23, 10, 0)
-    assert rules.promise_deadline(fact(working_days=1), saturday) == datetime(2026, 11, 23, 23, 59)   # Monday
-    assert rules.promise_deadline(fact(working_hours=2), saturday) == datetime(2026, 11, 23, 2, 0)    # weekend hours skipped
+    assert rules.promise_deadline(fact(working_days=1), saturday) == datetime(2026, 11, 23, 23, 59)  # Monday
+    assert rules.promise_deadline(fact(working_hours=2), saturday) == datetime(
+        2026, 11, 23, 2, 0
+    )  # weekend hours skipped
     assert rules.promise_deadline(None, saturday) is None

@@ -3,6 +3,7 @@
 An assistant of this module's own (supervised, SQLite conversation store), so its children can
 be killed without disturbing the other tests.  Real processes, real signals, real HTTP.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,7 @@ def test_a_hung_action_server_costs_each_customer_at_most_a_few_seconds_then_is_
     assert first == texts.BUSY and took_first < 3.5
     assert second == texts.BUSY and took_second < 3.5
     served.wait_until_up(60)
-    assert served.pid("actions") != pid                       # the supervisor killed the hung one
+    assert served.pid("actions") != pid  # the supervisor killed the hung one
     assert "无响应" in served.supervisor_output()
     text, _ = timed(served, sender, "那乌海呢")
     assert "不可以" in text and "乌海" in text
@@ -74,14 +75,14 @@ def test_a_half_filled_request_form_survives_a_restart_of_the_rasa_server(served
     assert "医院" in text
     before = served.tracker(sender)["slots"]
     old = served.pid("rasa")
-    os.killpg(old, signal.SIGKILL)                      # no chance to save anything on the way out
+    os.killpg(old, signal.SIGKILL)  # no chance to save anything on the way out
     time.sleep(1)
     served.wait_until_up(120)
     assert served.pid("rasa") != old
-    assert served.tracker(sender)["slots"] == before    # context, form slots and the active form's state
+    assert served.tracker(sender)["slots"] == before  # context, form slots and the active form's state
     assert served.tracker(sender)["active_loop"]["name"] == "service_request_form"
     text, _ = timed(served, sender, "亳州市人民医院")
-    assert "入院日期" in text and "保单号" not in text    # the form goes on to its next question; the binding holds
+    assert "入院日期" in text and "保单号" not in text  # the form goes on to its next question; the binding holds
     assert served.tracker(sender)["slots"]["sr_hospital"] == "亳州市人民医院"
 
 

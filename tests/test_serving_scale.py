@@ -5,6 +5,7 @@ fail, saying which (assistant.local_services), never skip.  One server with two 
 (``SANIC_WORKERS=2``) and a second server sharing its database and Redis stand for "N Rasa
 servers behind a load balancer" on one machine.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,7 @@ def second_server(model_path, desk, shared, two_workers):
 
 
 def test_two_workers_are_running_on_one_port(two_workers):
-    assert len(two_workers.pids()["rasa"]) == 3          # the worker manager and its two workers
+    assert len(two_workers.pids()["rasa"]) == 3  # the worker manager and its two workers
     assert "Redis 锁" in two_workers.health()["layout"]
 
 
@@ -74,25 +75,35 @@ def test_concurrent_messages_of_one_conversation_are_taken_one_at_a_time_in_orde
     sender = f"burst-{int(stagger * 1000)}"
     texts = [f"平安的住院陪护在{c}能用吗" for c in CITIES]
     results = _burst(two_workers.url, sender, texts, stagger)
-    for city, r in zip(CITIES, results):
-        assert r["text"] and city.replace("毫", "亳") in r["text"], (city, r["text"])  # each reply answers its own message
+    for city, r in zip(CITIES, results, strict=True):
+        assert r["text"] and city.replace("毫", "亳") in r["text"], (
+            city,
+            r["text"],
+        )  # each reply answers its own message
     events = two_workers.tracker(sender)["events"]
     users = [e["text"] for e in events if e["event"] == "user"]
-    assert sorted(users) == sorted(texts)                            # every message once, none lost
+    assert sorted(users) == sorted(texts)  # every message once, none lost
     kinds = [e["event"] if e["event"] != "action" else e["name"] for e in events]
     turns = "|".join(kinds).split("|user|")[1:]
     assert all("bot" in t and t.rstrip("|").endswith("action_listen") for t in turns)  # no turn began inside another
-    by_finish = [t for _, t in sorted((r["done"], t) for r, t in zip(results, texts))]
-    assert users == by_finish                                       # the tracker's order is the order they were answered
+    by_finish = [t for _, t in sorted((r["done"], t) for r, t in zip(results, texts, strict=True))]
+    assert users == by_finish  # the tracker's order is the order they were answered
     if stagger:
-        assert users == texts                                       # sent one after another: taken in that order
+        assert users == texts  # sent one after another: taken in that order
 
 
 def test_two_servers_on_one_database_carry_one_conversation_between_them(two_workers, second_server):
     sender = "alternate-1"
     servers = [two_workers, second_server]
-    turns = [("平安的住院陪护在毫州能用吗", "可以"), ("那乌海呢", "乌海"), ("需要提前多久申请", "12"),
-             ("我要申请7天住院陪护", "保单号"), ("PA2025000501", "后四位"), ("0501", "城市"), ("毫州", "医院")]
+    turns = [
+        ("平安的住院陪护在毫州能用吗", "可以"),
+        ("那乌海呢", "乌海"),
+        ("需要提前多久申请", "12"),
+        ("我要申请7天住院陪护", "保单号"),
+        ("PA2025000501", "后四位"),
+        ("0501", "城市"),
+        ("毫州", "医院"),
+    ]
     for i, (text, expected) in enumerate(turns):
         reply = text_of(servers[i % 2].say(sender, text))
         assert expected in reply, (i, text, reply)

@@ -1,4 +1,5 @@
 """Serving settings and the files made from them (assistant.settings, assistant.layout): no server needed."""
+
 from __future__ import annotations
 
 from assistant import layout
@@ -7,7 +8,9 @@ from assistant.settings import Settings
 
 def test_the_defaults_need_nothing_installed():
     s = Settings.from_env({})
-    assert s.conversations_db_url.startswith("sqlite:///") and s.conversations_db_url.endswith("var/conversations.sqlite3")
+    assert s.conversations_db_url.startswith("sqlite:///") and s.conversations_db_url.endswith(
+        "var/conversations.sqlite3"
+    )
     assert s.redis_url is None and s.sanic_workers == 1 and s.warnings == []
     ep = layout.endpoints(s)
     assert ep["tracker_store"]["type"] == "assistant.tracker_store.ConversationStore"
@@ -24,8 +27,13 @@ def test_several_workers_without_redis_are_refused_and_said():
 
 
 def test_the_production_layout_is_one_set_of_variables():
-    env = {"CONVERSATIONS_DB_URL": "postgresql+psycopg2://rasa:secret@db/rasa", "REDIS_URL": "redis://cache:6379/1",
-           "SANIC_WORKERS": "2", "ACTION_SERVER_SANIC_WORKERS": "2", "RASA_PORT": "6005"}
+    env = {
+        "CONVERSATIONS_DB_URL": "postgresql+psycopg2://rasa:secret@db/rasa",
+        "REDIS_URL": "redis://cache:6379/1",
+        "SANIC_WORKERS": "2",
+        "ACTION_SERVER_SANIC_WORKERS": "2",
+        "RASA_PORT": "6005",
+    }
     s = Settings.from_env(env)
     assert s.sanic_workers == 2 and s.action_workers == 2 and s.rasa_port == 6005 and s.warnings == []
     ep = layout.endpoints(s)
@@ -45,7 +53,12 @@ def test_the_wechat_channel_is_configured_from_the_environment():
     channels, off = layout.credentials(Settings.from_env({}), env={"WECHAT_TOKEN": "t0k", "WECHAT_APP_ID": "wx1"})
     assert off == []
     assert channels["assistant.channels.wechat.WeChatChannel"] == {
-        "token": "t0k", "aes_key": "", "app_id": "wx1", "app_secret": "", "api_base": "https://api.weixin.qq.com/cgi-bin/"}
+        "token": "t0k",
+        "aes_key": "",
+        "app_id": "wx1",
+        "app_secret": "",
+        "api_base": "https://api.weixin.qq.com/cgi-bin/",
+    }
 
 
 def test_the_api_token_file_is_private(tmp_path):
@@ -68,5 +81,5 @@ def test_the_api_token_reaches_rasa_whatever_its_first_character(tmp_path):
     s.ensure_token()
     rasa = next(p for p in Supervisor(s, tmp_path / "model.tar.gz").parts if p.name == "rasa")
     assert token not in " ".join(rasa.command)  # `ps` shows a command line to every local user
-    argv = rasa_arguments(rasa.command[rasa.command.index("run"):], rasa.env["RASA_API_TOKEN"])
+    argv = rasa_arguments(rasa.command[rasa.command.index("run") :], rasa.env["RASA_API_TOKEN"])
     assert create_argument_parser().parse_args(argv).auth_token == token

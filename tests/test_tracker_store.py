@@ -3,6 +3,7 @@
 Several Rasa processes share one database in the production layout; here two store objects on
 one URL play them.  Trackers are built from the project's own domain.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,7 +52,7 @@ def test_a_conversation_survives_a_new_store_and_is_rasas_own_table(url):
     restarted = ConversationStore(DOMAIN, url=url)
     tracker = run(restarted.retrieve("c1"))
     assert tracker.get_slot("place") == "义乌市" and user_turns(tracker) == 2
-    rasa_own = SQLTrackerStore(DOMAIN, host=url)   # Rasa's store reads what this one wrote, event for event
+    rasa_own = SQLTrackerStore(DOMAIN, host=url)  # Rasa's store reads what this one wrote, event for event
     theirs = run(rasa_own.retrieve("c1"))
     assert [e.as_dict() for e in theirs.events] == [e.as_dict() for e in tracker.events]
     rasa_own.engine.dispose()
@@ -59,9 +60,9 @@ def test_a_conversation_survives_a_new_store_and_is_rasas_own_table(url):
 
 def test_two_processes_on_one_database_each_see_the_others_turns(url):
     a, b = ConversationStore(DOMAIN, url=url), ConversationStore(DOMAIN, url=url)
-    run(turn(a, "c2", "杭州能用吗", "杭州市"))      # a keeps its tracker
-    run(turn(b, "c2", "那义乌呢", "义乌市"))        # b reads a's turn, adds its own
-    run(turn(a, "c2", "乌海呢", "乌海市"))          # a brings its kept tracker up to date first
+    run(turn(a, "c2", "杭州能用吗", "杭州市"))  # a keeps its tracker
+    run(turn(b, "c2", "那义乌呢", "义乌市"))  # b reads a's turn, adds its own
+    run(turn(a, "c2", "乌海呢", "乌海市"))  # a brings its kept tracker up to date first
     tracker = run(b.retrieve("c2"))
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["杭州能用吗", "那义乌呢", "乌海呢"]
     assert tracker.get_slot("place") == "乌海市"
@@ -73,7 +74,7 @@ def test_a_turn_that_fails_before_saving_leaves_nothing_behind(url):
     store = ConversationStore(DOMAIN, url=url)
     run(turn(store, "c3", "杭州能用吗", "杭州市"))
     tracker = run(store.retrieve("c3"))
-    tracker.update(SlotSet("place", "半途而废"))    # the turn crashes here: never saved
+    tracker.update(SlotSet("place", "半途而废"))  # the turn crashes here: never saved
     again = run(store.retrieve("c3"))
     assert again is not tracker and again.get_slot("place") == "杭州市"
 
@@ -105,4 +106,4 @@ def test_an_open_form_is_never_cut(url):
         run(turn(store, "c5", f"回答{i}", f"地点{i}"))
     kept = run(store.retrieve("c5"))
     assert kept.active_loop_name == "service_request_form"
-    assert user_turns(kept) == 2 * MAX_TURNS + 1   # the whole form is kept while it is open
+    assert user_turns(kept) == 2 * MAX_TURNS + 1  # the whole form is kept while it is open

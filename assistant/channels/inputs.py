@@ -5,6 +5,7 @@ binding and the URLs of Rasa's HTTP API, so it is held to a plain alphabet; the 
 of what no database or JSON encoder accepts (NUL, lone surrogates) and held to a length a
 customer's question has.  Nothing here logs the text.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -69,13 +70,13 @@ def check_text(text: Any) -> str:
 def parse_rest_body(raw: Optional[bytes]) -> Inbound:
     """``{"sender": "...", "message": "..."}`` → Inbound, or BadRequest naming what is wrong."""
     if not raw:
-        raise BadRequest("invalid_json", "the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
+        raise BadRequest("invalid_json", 'the body must be a JSON object: {"sender": ..., "message": ...}')
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         raise BadRequest("invalid_json", "the body is not valid JSON") from None
     if not isinstance(body, dict):
-        raise BadRequest("invalid_json", "the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
+        raise BadRequest("invalid_json", 'the body must be a JSON object: {"sender": ..., "message": ...}')
     if "sender" not in body:
         raise BadRequest("invalid_sender", "'sender' is missing")
     if "message" not in body:

@@ -7,6 +7,7 @@ answers malformed requests with HTTP 400 and a reason, keeps the channel name it
 an over-long or empty message politely without running the NLU, and never logs the text.
 Registered in credentials.yml as ``assistant.channels.rest.RestChannel``; same URL as Rasa's.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,7 +61,9 @@ class RestChannel(InputChannel):
             collector = CollectingOutputChannel()
             try:
                 async with self.gate:
-                    await on_new_message(UserMessage(inbound.text, collector, inbound.sender, input_channel=self.name()))
+                    await on_new_message(
+                        UserMessage(inbound.text, collector, inbound.sender, input_channel=self.name())
+                    )
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the customer hears an apology; the log gets no text

@@ -20,6 +20,7 @@ signatures, the AES crypto, the XML parsing and the reply XML.
 The customer's openid is the conversation's sender id (the request store's binding is keyed by
 channel and openid).  Nothing here logs a customer's text or openid.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,17 +49,24 @@ from assistant.settings import Settings
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
-CLOCK_SKEW = 300          # seconds a request's timestamp may be from now
-DEFAULT_DEADLINE = 4.0    # seconds to the passive reply; WeChat gives up at 5
+CLOCK_SKEW = 300  # seconds a request's timestamp may be from now
+DEFAULT_DEADLINE = 4.0  # seconds to the passive reply; WeChat gives up at 5
 SUCCESS = "success"
 
 
 class WeChatChannel(InputChannel):
     """WeChat's message callbacks in, passive replies and customer-service messages out."""
 
-    def __init__(self, token: str, aes_key: Optional[str] = None, app_id: Optional[str] = None,
-                 app_secret: Optional[str] = None, api_base: Optional[str] = None,
-                 reply_deadline: Optional[float] = None, text_limit: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        aes_key: Optional[str] = None,
+        app_id: Optional[str] = None,
+        app_secret: Optional[str] = None,
+        api_base: Optional[str] = None,
+        reply_deadline: Optional[float] = None,
+        text_limit: Optional[int] = None,
+    ) -> None:
         if not token:
             raise ValueError("the WeChat channel needs WECHAT_TOKEN")
         settings = Settings.from_env()
@@ -95,9 +103,15 @@ class WeChatChannel(InputChannel):
 
         @bp.route("/", methods=["GET"])
         async def status(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "mode": "safe" if self.crypto else "plain",
-                                  "customer_service": bool(self.api), "replies": self.counts,
-                                  "api": dict(self.api.counts) if self.api else {}})
+            return response.json(
+                {
+                    "status": "ok",
+                    "mode": "safe" if self.crypto else "plain",
+                    "customer_service": bool(self.api),
+                    "replies": self.counts,
+                    "api": dict(self.api.counts) if self.api else {},
+                }
+            )
 
         @bp.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -143,8 +157,9 @@ class WeChatChannel(InputChannel):
             if encrypted:
                 if self.crypto is None:  # safe mode chosen in WeChat's console, but no key configured here
                     return self._forbidden()
-                xml = self.crypto.decrypt_message(request.body, args.get("msg_signature", ""), args.get("timestamp", ""),
-                                                  args.get("nonce", ""))
+                xml = self.crypto.decrypt_message(
+                    request.body, args.get("msg_signature", ""), args.get("timestamp", ""), args.get("nonce", "")
+                )
             else:
                 xml = request.body.decode("utf-8")
         except Exception:  # noqa: BLE001 - a bad signature, a foreign AppID, an undecryptable body: not WeChat
@@ -199,8 +214,11 @@ class WeChatChannel(InputChannel):
         try:
             async with self.gate:
                 assert self.on_new_message is not None
-                await self.on_new_message(UserMessage(text, collector, openid, input_channel=self.name(),
-                                                      message_id=str(msgid) if msgid else None))
+                await self.on_new_message(
+                    UserMessage(
+                        text, collector, openid, input_channel=self.name(), message_id=str(msgid) if msgid else None
+                    )
+                )
             rendered = render(collector.messages, self.text_limit)
         except Exception:  # noqa: BLE001 - the customer hears an apology; the log gets no text
             logger.exception("WeChat turn failed for a message of %d characters", len(text))
@@ -241,7 +259,8 @@ class WeChatOutput(OutputChannel):
         for chunk in split(text):
             await self.api.send_text(recipient_id, chunk)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         for chunk in render([{"text": text, "buttons": buttons}]).chunks:
             await self.api.send_text(recipient_id, chunk)

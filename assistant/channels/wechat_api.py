@@ -15,6 +15,7 @@ Built on wechatpy's client (1.8.18).  What is added:
   local stand-in of WeChat's documented endpoints (``assistant.channels.wechat_standin``),
   since WeChat's servers cannot be reached from the project's machines.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,7 +25,6 @@ from collections import Counter
 from typing import Any, Dict, Optional, Tuple
 
 import requests
-
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
@@ -88,26 +88,34 @@ class _Client(WeChatClient):
     fetched from the configured API base (wechatpy's fetch_access_token has api.weixin.qq.com written in)."""
 
     def fetch_access_token(self) -> Any:
-        return self._fetch_access_token(url=f"{self.API_BASE_URL}token", params={
-            "grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+        return self._fetch_access_token(
+            url=f"{self.API_BASE_URL}token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
 
     def _fetch_access_token(self, url: str, params: Any) -> Any:
         result = super()._fetch_access_token(url, params)
         # wechatpy also keeps an expiry per client object, which goes stale when another process refreshes the
         # shared token; set far off, it leaves the decision to the storage
-        self.expires_at = 2 ** 62
+        self.expires_at = 2**62
         return result
 
 
 class CustomerService:
     """Send texts to a customer; ``counts`` holds what happened (sent, window_closed, quota_used, failed, token_refreshed)."""
 
-    def __init__(self, app_id: str, secret: str, api_base: Optional[str] = None, redis_url: Optional[str] = None,
-                 timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        secret: str,
+        api_base: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        timeout: float = 5.0,
+    ) -> None:
         self.client = _Client(app_id, secret, session=_TokenStorage(redis_url), timeout=timeout, auto_retry=False)
         self.client._http = _TimeoutSession(timeout)
         self.client.API_BASE_URL = (api_base or DEFAULT_API_BASE).rstrip("/") + "/"
-        self.client.expires_at = 2 ** 62  # see _Client
+        self.client.expires_at = 2**62  # see _Client
         self.counts: Counter = Counter()
 
     async def send_text(self, openid: str, content: str) -> bool:

@@ -1,7 +1,8 @@
 """The Official Account menu (wechat_menu.yml): CLICK keys → questions, and the JSON WeChat's menu API takes.
 
-    .venv/bin/python -m assistant.channels.wechat_menu     # prints {"button": [...]} for cgi-bin/menu/create
+.venv/bin/python -m assistant.channels.wechat_menu     # prints {"button": [...]} for cgi-bin/menu/create
 """
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,12 @@ def api_json() -> Dict[str, Any]:
     def button(item: Dict[str, Any]) -> Dict[str, Any]:
         return {"type": "click", "name": item["name"], "key": item["key"]}
 
-    return {"button": [{"name": top["name"], "sub_button": [button(s) for s in top["sub"]]} if top.get("sub") else button(top)
-                       for top in load()]}
+    return {
+        "button": [
+            {"name": top["name"], "sub_button": [button(s) for s in top["sub"]]} if top.get("sub") else button(top)
+            for top in load()
+        ]
+    }
 
 
 if __name__ == "__main__":

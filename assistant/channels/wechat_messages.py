@@ -6,6 +6,7 @@ messages of one turn into WeChat texts — joined into one reply, buttons as num
 the customer answers with the number, long answers split within WeChat's 2,048 bytes at
 paragraph and sentence ends, a source line ("来源：…") kept with the answer it belongs to.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,12 @@ class Rendered:
     choices: List[str] = field(default_factory=list)
 
 
-def read(message: Any, menu: Dict[str, str], choices: Sequence[str] = (),
-         place_of: Callable[[str], Optional[str]] = lambda label: None) -> Read:
+def read(
+    message: Any,
+    menu: Dict[str, str],
+    choices: Sequence[str] = (),
+    place_of: Callable[[str], Optional[str]] = lambda label: None,
+) -> Read:
     """What a message or event asks of the assistant (``choices``: the numbered options last offered;
     ``place_of``: the administrative place at the start of an address, from the gazetteer)."""
     if isinstance(message, msg.TextMessage):
@@ -60,9 +65,10 @@ def read(message: Any, menu: Dict[str, str], choices: Sequence[str] = (),
     if isinstance(message, ev.ClickEvent):
         question = menu.get(message.key or "")
         return Read(text=question) if question else Read()
-    if isinstance(message, (msg.ImageMessage, msg.VideoMessage, msg.ShortVideoMessage, msg.LinkMessage,
-                            msg.MiniProgramPageMessage)) or (isinstance(message, msg.UnknownMessage)
-                                                              and getattr(message, "type", "") != "event"):
+    if isinstance(
+        message,
+        (msg.ImageMessage, msg.VideoMessage, msg.ShortVideoMessage, msg.LinkMessage, msg.MiniProgramPageMessage),
+    ) or (isinstance(message, msg.UnknownMessage) and getattr(message, "type", "") != "event"):
         return Read(reply=texts.WECHAT_MEDIA)
     return Read()  # unsubscribe, menu links, location reports, other events: nothing to say
 
@@ -98,7 +104,7 @@ def place_finder() -> Callable[[str], Optional[str]]:
             if m.entity != PLACE or (run and m.start != run[-1].end):
                 break
             run.append(m)
-        return label[run[0].start:run[-1].end] if run else None
+        return label[run[0].start : run[-1].end] if run else None
 
     return place_of
 
@@ -112,7 +118,7 @@ def split(text: str, limit: int = TEXT_LIMIT) -> List[str]:
     units: List[str] = []
     for paragraph in text.split("\n"):
         if units and paragraph.startswith("来源："):
-            units[-1] += "\n" + paragraph   # the source line belongs to the answer above it
+            units[-1] += "\n" + paragraph  # the source line belongs to the answer above it
         else:
             units.append(paragraph)
     pieces: List[str] = []

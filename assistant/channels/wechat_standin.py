@@ -12,6 +12,7 @@
 Neither is used by the running assistant.  Documented interface: developers.weixin.qq.com
 (Message_Management/Passive_user_reply_message, message encryption, Customer_Service_Messages).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,7 +88,11 @@ class StandInAPI:
 
     async def _token(self, request: web.Request) -> web.Response:
         q = request.query
-        if q.get("grant_type") != "client_credential" or q.get("appid") != self.app_id or q.get("secret") != self.secret:
+        if (
+            q.get("grant_type") != "client_credential"
+            or q.get("appid") != self.app_id
+            or q.get("secret") != self.secret
+        ):
             return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
         with self._cond:
             self.tokens_issued += 1
@@ -101,11 +106,15 @@ class StandInAPI:
         openid = body.get("touser", "")
         with self._cond:
             if token not in self.valid_tokens:
-                return web.json_response({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"})
+                return web.json_response(
+                    {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+                )
             if body.get("msgtype") != "text" or not isinstance(body.get("text"), dict):
                 return web.json_response({"errcode": 40008, "errmsg": "invalid message type"})
             if openid in self.window_closed:
-                return web.json_response({"errcode": 45015, "errmsg": "response out of time limit or subscription is canceled"})
+                return web.json_response(
+                    {"errcode": 45015, "errmsg": "response out of time limit or subscription is canceled"}
+                )
             if self.used.get(openid, 0) >= self.quota:
                 return web.json_response({"errcode": 45047, "errmsg": "out of response count limit"})
             self.used[openid] = self.used.get(openid, 0) + 1
@@ -141,8 +150,14 @@ _msgids = itertools.count(int(time.time() * 1000) % 10**12)
 class WeChatSender:
     """Posts callbacks to the channel as WeChat's servers do, in plain, safe or compatible mode."""
 
-    def __init__(self, url: str, token: str, aes_key: Optional[str] = None, app_id: Optional[str] = None,
-                 account: str = "gh_standin0001") -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        aes_key: Optional[str] = None,
+        app_id: Optional[str] = None,
+        account: str = "gh_standin0001",
+    ) -> None:
         self.url, self.token, self.account = url, token, account
         self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key and app_id else None
 
@@ -151,21 +166,36 @@ class WeChatSender:
         return next(_msgids)
 
     def xml(self, openid: str, msgtype: str, create_time: Optional[int] = None, **fields: Any) -> str:
-        data = {"ToUserName": self.account, "FromUserName": openid, "CreateTime": create_time or int(time.time()),
-                "MsgType": msgtype, **fields}
+        data = {
+            "ToUserName": self.account,
+            "FromUserName": openid,
+            "CreateTime": create_time or int(time.time()),
+            "MsgType": msgtype,
+            **fields,
+        }
         return xmltodict.unparse({"xml": data}, full_document=False)
 
     def text(self, openid: str, content: str, msgid: Optional[int] = None) -> str:
         return self.xml(openid, "text", Content=content, MsgId=msgid or self.msgid())
 
-    def request(self, xml: str, mode: str = "plain", token: Optional[str] = None, timestamp: Optional[int] = None,
-                nonce: Optional[str] = None) -> Tuple[str, bytes]:
+    def request(
+        self,
+        xml: str,
+        mode: str = "plain",
+        token: Optional[str] = None,
+        timestamp: Optional[int] = None,
+        nonce: Optional[str] = None,
+    ) -> Tuple[str, bytes]:
         """(URL with the query WeChat adds, body) for a callback; ``token`` signs with another token (a forgery)."""
         timestamp = int(time.time()) if timestamp is None else timestamp
         nonce = nonce or "".join(random.choices(string.digits, k=10))
         token = token or self.token
-        query = {"signature": _sha1(token, str(timestamp), nonce), "timestamp": str(timestamp), "nonce": nonce,
-                 "openid": xmltodict.parse(xml)["xml"]["FromUserName"]}
+        query = {
+            "signature": _sha1(token, str(timestamp), nonce),
+            "timestamp": str(timestamp),
+            "nonce": nonce,
+            "openid": xmltodict.parse(xml)["xml"]["FromUserName"],
+        }
         body = xml
         if mode in ("safe", "compat"):
             assert self.crypto is not None, "safe mode needs the AES key and AppID"
@@ -173,10 +203,14 @@ class WeChatSender:
             encrypt = sealed["Encrypt"]
             query.update(encrypt_type="aes", msg_signature=_sha1(token, str(timestamp), nonce, encrypt))
             inner = xmltodict.parse(xml)["xml"] if mode == "compat" else {}
-            body = xmltodict.unparse({"xml": {**inner, "ToUserName": self.account, "Encrypt": encrypt}}, full_document=False)
+            body = xmltodict.unparse(
+                {"xml": {**inner, "ToUserName": self.account, "Encrypt": encrypt}}, full_document=False
+            )
         return f"{self.url}?{urllib.parse.urlencode(query)}", body.encode("utf-8")
 
-    def post(self, xml: str, mode: str = "plain", timeout: float = 10.0, **kwargs: Any) -> Tuple[int, str, Optional[Dict[str, Any]]]:
+    def post(
+        self, xml: str, mode: str = "plain", timeout: float = 10.0, **kwargs: Any
+    ) -> Tuple[int, str, Optional[Dict[str, Any]]]:
         """(HTTP status, body, the passive reply as a dict — decrypted in safe mode — or None for "success")."""
         url, body = self.request(xml, mode, **kwargs)
         req = urllib.request.Request(url, data=body, headers={"Content-Type": "text/xml"})

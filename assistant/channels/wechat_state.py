@@ -9,6 +9,7 @@ With ``REDIS_URL`` both live in Redis (every worker and server sees them); other
 process.  Entries expire: a message's after ``MEMO_SECONDS`` (WeChat's retries end within 15 s),
 choices after ``CHOICES_SECONDS``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ from typing import Dict, List, Optional, Tuple
 
 MEMO_SECONDS = 120
 CHOICES_SECONDS = 1800
-PENDING = "\x00pending"   # the message is being processed
-ASYNC = "\x00async"       # answered "success": the answer went through the customer-service API
+PENDING = "\x00pending"  # the message is being processed
+ASYNC = "\x00async"  # answered "success": the answer went through the customer-service API
 _POLL = 0.05
 
 

@@ -5,6 +5,7 @@
 A first pass for whoever writes NLU data; every proposal must still be read by a person
 (remove a mark that is not really a product / service / place in context).
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,7 @@ from knowledge.vocabulary import MentionFinder, store_forms
 def annotate(text: str, finder: MentionFinder) -> str:
     out, pos = [], 0
     for m in finder.find(text):
-        out.append(text[pos:m.start])
+        out.append(text[pos : m.start])
         out.append(f"[{m.text}]({m.entity})")
         pos = m.end
     out.append(text[pos:])

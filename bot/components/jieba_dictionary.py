@@ -1,6 +1,7 @@
 """Write the jieba user dictionary from the knowledge store, so that 住院陪护, 门诊陪诊 and 亳州
 stay single tokens.  ``python -m bot.components.jieba_dictionary build/jieba`` (a folder: Rasa's
 JiebaTokenizer loads every file in it)."""
+
 from __future__ import annotations
 
 import sys

@@ -6,6 +6,7 @@ and old names) and saves them with the model; at run time it marks the
 longest known mention at each position.  No city list is kept in the NLU
 data: a city added to a source file is understood after the next training.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,15 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
-    ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT,
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -31,7 +37,8 @@ FORMS_FILE = "forms.json"
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=True,
 )
 class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Marks product / service / place mentions known to the knowledge store.
@@ -46,8 +53,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> Dict[Text, Any]:
         return {"database_url": None}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 forms: Optional[Dict[str, Dict[str, str]]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        forms: Optional[Dict[str, Dict[str, str]]] = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -55,8 +67,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self.finder = MentionFinder(self.forms)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KnowledgeEntityExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KnowledgeEntityExtractor":
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -76,8 +93,14 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KnowledgeEntityExtractor":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "KnowledgeEntityExtractor":
         with model_storage.read_from(resource) as path:
             forms = json.loads((path / FORMS_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, forms)
@@ -87,8 +110,12 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
             mentions = self.finder.find(message.get(TEXT) or "")
             _mask(message, mentions)
             found = [
-                {ENTITY_ATTRIBUTE_TYPE: m.entity, ENTITY_ATTRIBUTE_START: m.start, ENTITY_ATTRIBUTE_END: m.end,
-                 ENTITY_ATTRIBUTE_VALUE: m.text}
+                {
+                    ENTITY_ATTRIBUTE_TYPE: m.entity,
+                    ENTITY_ATTRIBUTE_START: m.start,
+                    ENTITY_ATTRIBUTE_END: m.end,
+                    ENTITY_ATTRIBUTE_VALUE: m.text,
+                }
                 for m in mentions
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)

@@ -13,6 +13,7 @@ Functional zones that the statistics code lists beside real counties
 (经济开发区, 高新区, 示范区: county part 71–79) are left out: they are not
 administrative divisions and nobody lives "in" them for coverage purposes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,12 +35,23 @@ def _rows(dist: Path) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     city_by_code = {c["code"]: c for c in cities}
     for p in provinces:
-        rows.append(dict(adcode=p["code"] + "0000", name=p["name"], level="province", parent="", province=p["code"] + "0000", mainland="1"))
+        rows.append(
+            dict(
+                adcode=p["code"] + "0000",
+                name=p["name"],
+                level="province",
+                parent="",
+                province=p["code"] + "0000",
+                mainland="1",
+            )
+        )
     for c in cities:
         if c["name"] in PSEUDO_CITIES | DIRECT_COUNTIES:
             continue
         prov = c["provinceCode"] + "0000"
-        rows.append(dict(adcode=c["code"] + "00", name=c["name"], level="prefecture", parent=prov, province=prov, mainland="1"))
+        rows.append(
+            dict(adcode=c["code"] + "00", name=c["name"], level="prefecture", parent=prov, province=prov, mainland="1")
+        )
     for a in areas:
         if 71 <= int(a["code"][4:6]) <= 79:
             continue
@@ -56,7 +68,16 @@ def _rows(dist: Path) -> list[dict[str, str]]:
         rows.append(dict(adcode=code, name=region, level="province", parent="", province=code, mainland="0"))
         # Their subdivisions have no national code; number them under the region's code.
         for i, child in enumerate(children, start=1):
-            rows.append(dict(adcode=f"{code[:2]}{i:04d}", name=child, level="prefecture", parent=code, province=code, mainland="0"))
+            rows.append(
+                dict(
+                    adcode=f"{code[:2]}{i:04d}",
+                    name=child,
+                    level="prefecture",
+                    parent=code,
+                    province=code,
+                    mainland="0",
+                )
+            )
     return rows
 
 
