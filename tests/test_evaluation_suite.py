@@ -80,3 +80,16 @@ def test_every_printed_list_has_yes_and_no_cases_with_a_county_and_a_typo(suites
         if not seen.get(k) or min(seen[k]["yes"], seen[k]["no"]) < 3 or not seen[k]["county"] or not seen[k]["typo"]
     }
     assert not short, short
+
+
+def test_every_case_can_fail_on_what_the_user_reads(suites):
+    """An expected intent is a diagnostic (it never fails a case), so every case needs a check of the reply."""
+    idle = [
+        c.id
+        for s in suites
+        for c in s.cases
+        if not any(
+            t.expect and (t.expect.facts or t.expect.type or t.expect.covered_given or t.expect.not_) for t in c.turns
+        )
+    ]
+    assert not idle, idle
