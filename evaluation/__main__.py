@@ -1,8 +1,8 @@
 """python -m evaluation run SUITE [SUITE …] | diff OLD.json NEW.json
 
-run: sends every case of the suites through the assistant's REST channel (the one at --url, or
-the one on localhost:5005 if it answers, or one started for the run), writes reports/NAME.json
-and reports/NAME.html, prints the breakdown and, last, the overall pass rate; exit 1 below
+run: sends every case of the suites (YAML, or CSV / XLSX question lists) through the assistant's REST channel (the one at --url, or
+the one on localhost:5005 if it answers, or one started for the run), writes reports/NAME.json,
+reports/NAME.html and the failures as reports/NAME-failures.csv / .xlsx, prints the breakdown and, last, the overall pass rate; exit 1 below
 --threshold.  --baseline runs the same suites against the BM25 search baseline instead.
 """
 
@@ -16,7 +16,8 @@ from typing import List, Optional
 
 from evaluation import report
 from evaluation.runner import run
-from evaluation.suite import SuiteError, load_suite
+from evaluation.suite import SuiteError
+from evaluation.tables import load_any
 
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
 
@@ -33,7 +34,7 @@ def _alive(url: str) -> bool:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        suites = [load_suite(Path(p)) for p in args.suites]
+        suites = [load_any(Path(p)) for p in args.suites]
     except SuiteError as exc:
         print(f"评测集有问题: {exc}", file=sys.stderr)
         return 2
@@ -75,7 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"turns whose text has every expected fact (payload and intent not checked): {summary['text_pass_rate'] * 100:.1f}%"
     )
     print(
-        f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; reports: {paths['json']} {paths['html']}"
+        f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms; "
+        f"reports: {paths['json']} {paths['html']} {paths['failures_csv']} {paths['failures_xlsx']}"
     )
     o = summary["overall"]
     print(
@@ -103,7 +105,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run suites against the assistant")
-    r.add_argument("suites", nargs="+")
+    r.add_argument("suites", nargs="+", help="YAML suites, or CSV / XLSX question lists (see evaluation/README.md)")
     r.add_argument("--url", help="the REST webhook of a running assistant")
     r.add_argument("--token", help="its HTTP API token, for the intents (default: $RASA_API_TOKEN or var/run's)")
     r.add_argument("--baseline", action="store_true", help="run against the BM25 baseline instead")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
@@ -100,35 +98,54 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
     }
 
 
-def _chart_png(summary: Dict[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    cjk = [
-        f.name
-        for f in font_manager.fontManager.ttflist
-        if any(k in f.name for k in ("CJK", "Hei", "Song", "WenQuanYi", "Noto Sans SC"))
+def _bars_svg(rates: Dict[str, Dict[str, Any]], title: str) -> str:
+    """Pass rate per name as horizontal bars drawn in the page: the reader's browser renders the Chinese names,
+    whatever fonts the machine that wrote the report has."""
+    e = html.escape
+    row, label_w, bar_w = 18, 300, 360
+    height = row * len(rates) + 28
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{label_w + bar_w + 90}" '
+        f'height="{height}" font-size="12" font-family="sans-serif"><text x="0" y="14" font-weight="bold">{e(title)}</text>'
     ]
-    if cjk:
-        plt.rcParams["font.family"] = cjk[0]
-    services = summary["by"]["service"]
-    names = list(services)
-    fig, axes = plt.subplots(1, 2, figsize=(14, max(4, 0.28 * len(names) + 1)))
-    labels = names if cjk else [f"#{i + 1}" for i in range(len(names))]  # no CJK font: numbered, table below names them
-    axes[0].barh(labels, [services[n]["pass_rate"] or 0 for n in names], color="#3b7dd8")
-    axes[0].set_xlim(0, 1)
-    axes[0].set_title("pass rate by service")
-    axes[0].invert_yaxis()
-    axes[1].hist(summary["latency_ms"]["all"] or [0], bins=30, color="#6aa84f")
-    axes[1].set_title("latency per turn (ms)")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
+    for i, (name, r) in enumerate(rates.items()):
+        y, rate = 24 + i * row, r["pass_rate"] or 0.0
+        colour = "#3b7dd8" if rate >= 0.95 else ("#e69138" if rate >= 0.8 else "#cc0000")
+        parts.append(
+            f"<g><title>{e(name)}: {r['passed']}/{r['cases']}</title>"
+            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{e(name)}</text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="{row - 5}" fill="#eee"/>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w * rate:.1f}" height="{row - 5}" fill="{colour}"/>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 12}">{rate * 100:.1f}%（{r["passed"]}/{r["cases"]}）</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _histogram_svg(values: List[float], title: str, bins: int = 30) -> str:
+    """Latency per turn as a histogram drawn in the page."""
+    e = html.escape
+    width, height, top = 480, 200, 24
+    if not values:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40"><text y="20">{e(title)}：无数据</text></svg>'
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - low) / span * bins))] += 1
+    peak, w = max(counts), width / bins
+    bars = "".join(
+        f'<rect x="{i * w:.1f}" y="{top + (height - top - 20) * (1 - c / peak):.1f}" width="{w - 1:.1f}" '
+        f'height="{(height - top - 20) * c / peak:.1f}" fill="#6aa84f"><title>{low + i * span / bins:.0f}–'
+        f"{low + (i + 1) * span / bins:.0f} ms: {c}</title></rect>"
+        for i, c in enumerate(counts)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{width}" height="{height}" '
+        f'font-size="12" font-family="sans-serif"><text x="0" y="14" font-weight="bold">{e(title)}</text>{bars}'
+        f'<text x="0" y="{height - 4}">{low:.0f} ms</text><text x="{width}" y="{height - 4}" text-anchor="end">'
+        f"{high:.0f} ms</text></svg>"
+    )
 
 
 def write_html(summary: Dict[str, Any], path: Path) -> None:
@@ -137,7 +154,6 @@ def write_html(summary: Dict[str, Any], path: Path) -> None:
         f"<tr><td>{e(k)}</td><td>{v['passed']}/{v['cases']}</td><td>{(v['pass_rate'] or 0) * 100:.1f}%</td></tr>"
         for k, v in summary["by"][group].items()
     )
-    numbered = "".join(f"<li>{e(k)}</li>" for k in summary["by"]["service"])
     fails = "".join(
         f"<details><summary>{e(f['suite'])} · {e(f['id'])}</summary>"
         + "".join(
@@ -163,8 +179,8 @@ td,th{{border:1px solid #ccc;padding:2px 8px}}pre{{white-space:pre-wrap;backgrou
 <p>对象：{e(summary["target"])} · 完成于 {e(summary["finished_at"])}</p>
 <h2>总通过率 {(o["pass_rate"] or 0) * 100:.1f}%（{o["passed"]}/{o["cases"]} 例，{summary["turns"]} 轮）</h2>
 <p>延迟 p50 {lat["p50"]} ms · p95 {lat["p95"]} ms · max {lat["max"]} ms · 意图准确率 {summary["intent_accuracy"]} · 回复文本含全部要点的轮次 {(summary.get("text_pass_rate") or 0) * 100:.1f}% · 连同期望意图/实体一并计入的通过率 {(o.get("strict_pass_rate") or 0) * 100:.1f}%</p>
-<img alt="charts" src="data:image/png;base64,{_chart_png(summary)}" style="max-width:100%">
-<details><summary>服务编号</summary><ol>{numbered}</ol></details>
+<div class="cols"><div>{_bars_svg(summary["by"]["service"], "按服务的通过率")}</div>
+<div>{_bars_svg(summary["by"]["kind"], "按类型的通过率")}{_histogram_svg(lat["all"], "每轮延迟（毫秒）")}</div></div>
 <div class="cols"><div><h3>按类型</h3><table>{rows("kind")}</table></div><div><h3>按产品</h3><table>{rows("product")}</table></div>
 <div><h3>按服务</h3><table>{rows("service")}</table></div></div>
 <h3>意图混淆</h3><table><tr><th>期望</th><th>实际</th><th>次数</th></tr>{confusions}</table>
@@ -175,10 +191,13 @@ td,th{{border:1px solid #ccc;padding:2px 8px}}pre{{white-space:pre-wrap;backgrou
 
 def write(summary: Dict[str, Any], out_dir: Path, name: str = "evaluation") -> Dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    from evaluation.tables import write_failures
+
     json_path, html_path = out_dir / f"{name}.json", out_dir / f"{name}.html"
     json_path.write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
     write_html(summary, html_path)
-    return {"json": json_path, "html": html_path}
+    tables = write_failures(summary, out_dir, name)
+    return {"json": json_path, "html": html_path, "failures_csv": tables["csv"], "failures_xlsx": tables["xlsx"]}
 
 
 def diff(old: Dict[str, Any], new: Dict[str, Any]) -> Dict[str, Any]:

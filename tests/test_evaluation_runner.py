@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,7 +119,10 @@ def test_cli_writes_reports_prints_the_rate_last_and_exits_by_threshold(fake_url
         == 0
     )
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("overall pass rate: 100.0%")
-    assert (tmp_path / "ok.json").exists() and "<img" in (tmp_path / "ok.html").read_text("utf-8")
+    page = (tmp_path / "ok.html").read_text("utf-8")
+    assert (tmp_path / "ok.json").exists() and "<img" not in page
+    # the charts are SVG in the page, with the service names as text: the reader's browser draws the Chinese
+    assert "<svg" in page and ">陪护</text>" in page
     failing = _suite(tmp_path, CASES)
     assert (
         evaluation_main(
@@ -189,3 +193,25 @@ def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
     assert summary["overall"]["pass_rate"] == 1.0 and summary["overall"]["strict_pass_rate"] == 0.0
     assert summary["intent_accuracy"] == 0.0
     assert summary["nlu_mismatches"][0]["nlu_failures"] == ["intent: expected ask_advance_notice, got ask_time"]
+
+
+def test_a_question_table_runs_like_a_suite_and_its_failures_come_back_as_tables(fake_url, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    table = tmp_path / "insurer.csv"
+    table.write_text(
+        "问题,要点,产品,服务,类型,可用\n"
+        "亳州能用吗,亳州|毫州,平安,陪护,coverage,是\n"
+        "乌海能用吗,,平安,陪护,coverage,是\n"
+        "提前多久,12 小时；提出申请,平安,陪护,rule,\n",
+        "utf-8",
+    )
+    assert evaluation_main(["run", str(table), "--url", fake_url, "--out", str(tmp_path), "--quiet"]) == 0
+    assert "overall pass rate: 66.7% (2/3 cases)" in capsys.readouterr().out
+    with (tmp_path / "evaluation-failures.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["id"], r["question"], r["kind"]) for r in rows] == [("row-3", "乌海能用吗", "coverage")]
+    assert "covered" in rows[0]["failures"] and "乌海市不在服务范围内" in rows[0]["reply"]
+    sheet = load_workbook(tmp_path / "evaluation-failures.xlsx").active
+    assert [c.value for c in sheet[1]][:3] == ["suite", "id", "kind"] and sheet["G2"].value == "乌海能用吗"
+    assert sheet.auto_filter.ref == "A1:J2"
