@@ -1,7 +1,10 @@
 """NLU quality on a test set written independently of the training data.
 
-`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model; the suite fails below
-95% intent accuracy or 95% entity F1. The test set must share no example with bot/data.
+`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model. The bars sit just under what
+is measured, so a change that loses a few examples fails here: measured 2026-12-02 on this test set
+(`make eval-nlu`), intent accuracy 96.1% (562/585) and entity micro F1 99.5%; the intent bar lets
+three more examples go wrong, the entity bar about two mentions. Raise them as the figures rise.
+The test set must share no example with bot/data.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from knowledge.config import ROOT
 
 TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
-MIN_INTENT_ACCURACY = 0.95
-MIN_ENTITY_F1 = 0.95
+MIN_INTENT_ACCURACY = 0.955
+MIN_ENTITY_F1 = 0.99
 
 
 def _normalise(text: str) -> str:
