@@ -13,7 +13,26 @@ from evaluation.suite import load_suite, questions
 from knowledge.config import ROOT
 
 SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
+# Bars just under what the shipped suite measures (2026-12-02, `make eval`: 493/516 = 95.5%, strict
+# 94.8%), so losing two or three cases fails the test.  Kinds whose answers come straight from the
+# store's structure must be perfect: a wrong city verdict, material list or procedure is a wrong
+# promise to a customer.  Rule and FAQ questions need the sentence search (issue 12) and stand lower.
 MIN_PASS_RATE = 0.95
+MIN_STRICT_PASS_RATE = 0.94
+MIN_BY_KIND = {
+    "coverage": 1.0,
+    "materials": 1.0,
+    "procedure": 1.0,
+    "contact": 1.0,
+    "clarify": 1.0,
+    "out_of_scope": 1.0,
+    "comparison": 1.0,
+    "services": 1.0,
+    "chitchat": 1.0,
+    "multi_turn": 0.94,
+    "rule": 0.92,
+    "faq": 0.70,
+}
 
 
 def _norm(text: str) -> str:
@@ -57,6 +76,11 @@ def test_assistant_passes_the_shipped_suite(suites, assistant):
     report.write(summary, ROOT / "reports", "evaluation")
     failures = [(f["id"], [t["failures"] for t in f["turns"]]) for f in summary["failures"]]
     assert summary["overall"]["pass_rate"] >= MIN_PASS_RATE, failures[:20]
+    assert summary["overall"]["strict_pass_rate"] >= MIN_STRICT_PASS_RATE, summary["nlu_mismatches"][:20]
+    kinds = summary["by"]["kind"]
+    assert set(MIN_BY_KIND) == set(kinds), "a kind without a bar, or a bar for no case"
+    low = {k: kinds[k] for k, bar in MIN_BY_KIND.items() if kinds[k]["pass_rate"] < bar}
+    assert not low, (low, [f["id"] for f in summary["failures"] if f["tags"].get("kind") in low][:20])
 
 
 def test_every_printed_list_has_yes_and_no_cases_with_a_county_and_a_typo(suites, kb):
