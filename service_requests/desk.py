@@ -524,6 +524,9 @@ class ServiceDesk:
             )
         for verdict in checks:
             if not verdict.ok:
+                existing = self.submission(draft_key)  # a parallel confirmation of this draft stored it meanwhile
+                if existing:  # (its request is the use the limit now counts)
+                    return Submission(existing, False, self.submitted_text(existing, again=True))
                 raise RequestRefused(verdict)
         promise = rules.response_promise(service)
         for attempt in range(8):
