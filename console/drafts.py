@@ -23,7 +23,7 @@ def draft(tracker: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     latest = tracker.get("latest_message") or {}
     if not latest.get("text"):
         return None
-    reply = Answerer(KnowledgeBase.open()).answer(
+    reply = Answerer(KnowledgeBase.open(), style="butler").answer(
         turn_from(Tracker.from_dict({**tracker, "events": tracker.get("events") or []}))
     )
     payload = reply.payload()["answer"]

@@ -1,0 +1,507 @@
+"""Step 3 — answer: the question, resolved, → a structured ``Answer`` from the store's facts.
+
+An answer holds what is to be said, not how: the facts and the manual's sentences chosen, the
+sentence that speaks to the detail asked (``focus``), the sources, what is missing and the
+options to choose from.  ``shape`` names the message the render step words it as.  The handler
+for each question is in ``HANDLERS``, built once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from actions.policy.interpret import Question
+from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
+from actions.policy.text import clean, distinct
+from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
+
+# Questions about one service and the fact kinds that answer them ("time.duration": time facts
+# of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
+SERVICE_FACTS: Dict[str, Tuple[Tuple[str, ...], str]] = {
+    "ask_usage_limit": (("usage_limit", "time.duration"), "rule"),
+    "ask_time": (("time",), "rule"),
+    "ask_advance_notice": (("advance_notice",), "rule"),
+    "ask_eligibility": (("eligibility", "prerequisite", "waiting_period"), "rule"),
+    "ask_materials": (("material",), "materials"),
+    "ask_cost": (("cost",), "rule"),
+    "ask_cancel": (("cancellation",), "rule"),
+    "ask_service_info": (("content",), "service_info"),
+}
+# Product-wide rules: the rule topic, and the word a service's own sentences on the topic use.
+PRODUCT_RULES: Dict[str, Tuple[str, str]] = {
+    "ask_waiting_period": ("waiting_period", "等待期"),
+    "ask_cooling_off": ("cooling_off", "犹豫期"),
+    "ask_sharing": ("sharing", "共享"),
+}
+# Facts of a service that can differ within one manual and are shown side by side when they do.
+CONFLICT_KEYS = {"ask_advance_notice": "hours"}
+# How many rules of a product a rule answer shows.
+MAX_RULES = 3
+# How many steps of a procedure an answer shows.
+MAX_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The manual's sentence on the detail a question is about (empty when there is none)."""
+
+    text: str = ""
+    sources: Tuple[Source, ...] = ()
+    kind: Optional[str] = None  # the passage's kind: content, qa, note, …
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass
+class Answer:
+    """What one reply says, before it is worded (see ``wording.render``)."""
+
+    shape: str  # which message this is (wording.SHAPES words each)
+    kind: str  # the answer's type in the payload (coverage, rule, clarify …)
+    product: Optional[ProductInfo] = None
+    service: Optional[ServiceInfo] = None
+    place: Optional[str] = None
+    covered: Optional[bool] = None
+    topic: Optional[str] = None  # the question asked (an intent), for the label of the answer
+    facts: List[FactInfo] = field(default_factory=list)  # the facts shown, in order
+    focus: Focus = Focus()
+    sources: List[Source] = field(default_factory=list)
+    missing: Optional[str] = None  # product / service / place
+    options: List[str] = field(default_factory=list)  # what the customer can choose from
+    data: Dict[str, Any] = field(default_factory=dict)  # the shape's own structured parts
+    slots: Dict[str, Any] = field(default_factory=dict)  # slot updates the answer makes
+    extra: Dict[str, Any] = field(default_factory=dict)  # structured payload fields
+    keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
+    asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
+
+    @property
+    def weak(self) -> bool:
+        """Only says the manual does not say, or asks for the user's city (a coverage question
+        without a place: often "能用吗" meant as "may I use it")."""
+        return self.kind in ("not_stated", "coverage_summary")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Everything a handler works from: the store, the question and what it resolved to."""
+
+    kb: KnowledgeBase
+    q: Question
+    r: Resolved
+
+    @property
+    def product(self) -> Optional[ProductInfo]:
+        return self.r.product
+
+    def with_intent(self, intent: str) -> "Need":
+        return replace(self, q=replace(self.q, intent=intent))
+
+
+Handler = Callable[[Need], Answer]
+
+
+def facts_of(svc: ServiceInfo, kind: str) -> List[FactInfo]:
+    """Facts of a kind, or of a sub-kind written "time.duration"."""
+    kind, _, sub = kind.partition(".")
+    return [f for f in svc.facts_of(kind) if not sub or f.data.get("kind") == sub]
+
+
+def hit_source(hit: Dict[str, Any]) -> Source:
+    """The source of a search hit (``KnowledgeBase.search`` gives it as a dict)."""
+    return Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+
+
+def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> Focus:
+    """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
+    hit = n.kb.focus_passage(n.q.detail, svc) if svc is not None else None
+    if hit is None or any(hit["text"] in t for t in shown):
+        return Focus()
+    return Focus(hit["text"], (hit_source(hit),), hit["kind"])
+
+
+# -- when the service or the product is missing ---------------------------------------------
+def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
+    """The answer that says which service is missing, or asks which one (or which product)."""
+    if lookup.problem == "unnamed":
+        return product_passage(n) or Answer("ask_service", "clarify", n.product, missing="service")
+    if lookup.problem == "not_in_product":
+        return Answer(
+            "not_in_product",
+            "services",
+            n.product,
+            missing="service",
+            data={
+                "words": lookup.words,
+                "offering": [s.product.name for s in lookup.offering],
+                "services": [s.name for s in lookup.product_services],
+            },
+        )
+    if lookup.problem == "did_you_mean":
+        names = [(m.service.product.name, m.service.name) for m in lookup.close[:3]]
+        return Answer(
+            "did_you_mean_service", "clarify", missing="service", data={"words": lookup.words, "names": names}
+        )
+    if lookup.problem == "unknown":
+        return Answer("unknown_service", "fallback", data={"words": lookup.words})
+    options = [s.product.name for s in lookup.offering]
+    return Answer(
+        "which_product",
+        "clarify",
+        missing="product",
+        options=options,
+        data={"words": lookup.words},
+        extra={"options": options},
+    )
+
+
+def product_passage(n: Need) -> Optional[Answer]:
+    """ "平安医疗险说的医院是指哪些医院", "私人健康管家什么时间能找到人": product-wide rules and
+    contacts answer questions that name no service."""
+    if n.product is None:
+        return None
+    hit = n.kb.focus_passage(n.q.detail, product=n.product)
+    if hit is None:
+        return None
+    contact = [c for c in n.kb.contacts(n.product) if hit["kind"] == "contact" and c.name == hit["title"]]
+    svc = n.kb.service_by_id(hit["service_id"]) if hit["service_id"] is not None else None
+    return Answer(
+        "product_passage",
+        "contact" if contact else "rule",
+        n.product,
+        svc,
+        sources=[hit_source(hit)],
+        data={"title": svc.name if svc else hit["title"], "contacts": contact, "text": hit["text"]},
+        slots={"service": svc.name} if svc is not None else {},
+        extra={"focus": True},
+    )
+
+
+def product_needed(n: Need, topic: str) -> Tuple[Optional[ProductInfo], Optional[Answer]]:
+    """The product of the conversation, the only candidate, or the answer asking which."""
+    if n.product is not None:
+        return n.product, None
+    options = n.r.candidates or n.kb.products()
+    if len(options) == 1:
+        return options[0], None
+    names = [p.name for p in options]
+    return None, Answer(
+        "which_product_for_topic",
+        "clarify",
+        topic=topic,
+        missing="product",
+        options=names,
+        extra={"options": names},
+    )
+
+
+def not_stated(n: Need, svc: ServiceInfo, topic: str) -> Answer:
+    return Answer(
+        "not_stated",
+        "not_stated",
+        svc.product,
+        svc,
+        topic=topic,
+        sources=[svc.source()],
+        data={"hotlines": n.kb.contacts(svc.product, "hotline")[:1]},
+    )
+
+
+def focus_answer(svc: ServiceInfo, focus: Focus) -> Answer:
+    """The focused sentence as the whole answer, typed by what it is (content, Q&A, rule)."""
+    kind = {"content": "service_info", "items": "service_info", "qa": "faq"}.get(focus.kind or "", "rule")
+    return Answer(
+        "focus_answer", kind, svc.product, svc, focus=focus, sources=list(focus.sources), extra={"focus": True}
+    )
+
+
+# -- the handlers ------------------------------------------------------------------------------
+def acknowledge(n: Need) -> Answer:
+    """ "好的" / "不是": nothing to look up."""
+    return Answer("ack", "chitchat", data={"affirm": n.q.intent == "affirm"}, keeps_pending=True)
+
+
+def coverage(n: Need) -> Answer:
+    svc = n.r.service
+    if svc is None:
+        return service_missing(n, n.r.lookup)
+    if not n.q.place_words:
+        return coverage_summary(n, svc)
+    result = n.kb.is_covered(svc.product, svc, n.q.place_words, in_person=n.q.in_person)
+    if result.status == "unknown_place":
+        suggestions = result.to_dict()["suggestions"]
+        return Answer(
+            "unknown_place",
+            "clarify",
+            svc.product,
+            svc,
+            missing="place",
+            options=suggestions[:1],
+            data={"words": n.q.place_words},
+            slots={"pending": suggestions[0]} if suggestions else {},
+            extra={"suggestions": suggestions} if suggestions else {},
+        )
+    return Answer(
+        "coverage",
+        "coverage",
+        svc.product,
+        svc,
+        result.place.name,
+        result.covered,
+        sources=[result.source],
+        data={"result": result},
+        extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals},
+    )
+
+
+def coverage_summary(n: Need, svc: ServiceInfo) -> Answer:
+    cov = svc.coverage
+    data: Dict[str, Any] = {"coverage": cov}
+    sources = [svc.source(cov.section)]
+    if cov.type == "list":
+        data["groups"] = n.kb.coverage_by_province(svc.product, svc)
+        sources += [svc.source(pl.section) for pl in cov.lists]
+    focus = focus_on(n, svc, [cov.text or ""])
+    return Answer(
+        "coverage_summary",
+        "coverage_summary",
+        svc.product,
+        svc,
+        focus=focus,
+        sources=list(focus.sources) + sources,
+        data=data,
+        extra={"coverage_type": cov.type},
+    )
+
+
+def service_facts(n: Need) -> Answer:
+    kinds, answer_type = SERVICE_FACTS[n.q.intent]
+    svc = n.r.service
+    if svc is None:
+        return service_missing(n, n.r.lookup)
+    facts = [f for k in kinds for f in facts_of(svc, k)]
+    hit = n.kb.focus_passage(n.q.detail, svc)
+    if hit is not None:  # the fact about the detail asked goes first, so that a long answer does not hide it
+        facts = sorted(facts, key=lambda f: f.text != hit["text"])
+    focus = focus_on(n, svc, [f.text for f in facts])
+    if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
+        return focus_answer(svc, focus)
+    if not facts:
+        return not_stated(n, svc, n.q.intent)
+    conflict_key = CONFLICT_KEYS.get(n.q.intent)
+    conflict = bool(conflict_key) and _conflicting(facts, conflict_key or "")
+    related_only = not facts_of(svc, kinds[0])  # only the related kinds ("time.duration" for a usage limit)
+    return Answer(
+        "service_facts",
+        answer_type,
+        svc.product,
+        svc,
+        topic=n.q.intent,
+        facts=facts,
+        focus=focus,
+        sources=list(focus.sources) + [svc.source(f.section) for f in facts],
+        data={
+            "conflict": conflict and not related_only,
+            "related_only": related_only,
+            "whole": answer_type == "materials",  # a list of materials is only useful whole
+            "items": n.q.intent == "ask_service_info" and bool(svc.items),
+        },
+        extra={"conflict": (conflict or related_only) and conflict_key is not None, "focus": bool(focus)},
+    )
+
+
+def _conflicting(facts: Sequence[FactInfo], key: str) -> bool:
+    values = {f.data.get(key) for f in facts if f.data.get(key) is not None}
+    return len(values) > 1
+
+
+def apply(n: Need, lookup: Optional[ServiceLookup] = None) -> Answer:
+    lookup = lookup or n.r.lookup
+    if not lookup.words and n.product is not None:  # "PLUS的服务一般通过什么渠道申请"
+        return product_passage(n) or contacts(n, "channels", kinds=None)
+    svc = lookup.service
+    if svc is None:
+        return service_missing(n, lookup)
+    how = n.kb.how_to_apply(svc)
+    if not how["stated"]:
+        return not_stated(n, svc, "ask_apply")
+    steps = list(how["steps"][:MAX_STEPS])
+    focus = focus_on(n, svc, how["steps"] + [c["text"] for c in how["channels"]])
+    return Answer(
+        "procedure",
+        "procedure",
+        svc.product,
+        svc,
+        focus=focus,
+        sources=list(focus.sources) + [svc.source(how["section"])],
+        data={"steps": steps, "all_steps": "".join(how["steps"]), "channels": [c["text"] for c in how["channels"]]},
+    )
+
+
+def product_rule(n: Need) -> Answer:
+    topic, word = PRODUCT_RULES[n.q.intent]
+    if n.product is None and n.q.service_words and n.r.service is not None:
+        n = replace(n, r=replace(n.r, product=n.r.service.product, candidates=[]))
+    product, ask = product_needed(n, n.q.intent)
+    if ask:
+        return ask
+    rules = n.kb.rules(product, topic)
+    svc = n.kb.service(product, n.q.service_words) if n.q.service_words else None
+    # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
+    own = [f for f in svc.facts if word in f.text] if svc is not None else []
+    focus = focus_on(n, svc, distinct([clean(f.text) for f in own]) + [x.text for x in rules])
+    if not rules and not own and not focus:
+        return Answer(
+            "product_rule_not_stated",
+            "not_stated",
+            product,
+            svc,
+            topic=n.q.intent,
+            data={"hotlines": n.kb.contacts(product, "hotline")[:1]},
+        )
+    sources = [svc.source(f.section) for f in own] + [
+        Source(product.manual, product.manual_title, x.section) for x in rules[:MAX_RULES]
+    ]
+    return Answer(
+        "product_rule",
+        "rule",
+        product,
+        svc,
+        topic=n.q.intent,
+        facts=own,
+        focus=focus,
+        sources=list(focus.sources) + sources,
+        data={"rules": rules[:MAX_RULES]},
+    )
+
+
+def contacts(n: Need, purpose: str, kinds: Optional[Tuple[str, ...]] = ("hotline", "butler")) -> Answer:
+    """The products' contacts: for the hotline, for a person (handoff) or as the ways to apply."""
+    products = [n.product] if n.product else (n.r.candidates or n.kb.products())
+    blocks, sources = [], []
+    for p in products:
+        found = [c for c in n.kb.contacts(p) if kinds is None or c.kind in kinds]
+        blocks.append((p, found))
+        sources += [Source(p.manual, p.manual_title, c.section) for c in found[:1]]
+    kind = {"hotline": "contact", "handoff": "handoff", "channels": "procedure"}[purpose]
+    return Answer("contacts", kind, n.product, sources=sources, data={"purpose": purpose, "blocks": blocks})
+
+
+def hotline(n: Need) -> Answer:
+    answer = contacts(n, "hotline")
+    svc = n.r.service if n.q.service_words and n.product else None
+    hours = facts_of(svc, "time.service_hours") if svc is not None else []
+    if hours:  # "晚上十点还能打吗" about a service: its own service hours come first
+        answer.service, answer.kind, answer.facts = svc, "rule", hours
+        answer.sources = [svc.source(f.section) for f in hours] + answer.sources
+    return answer
+
+
+def handoff(n: Need) -> Answer:
+    return contacts(n, "handoff")
+
+
+def services(n: Need) -> Answer:
+    product, ask = product_needed(n, "ask_services")
+    if ask:
+        return ask
+    return Answer(
+        "services",
+        "services",
+        product,
+        sources=[Source(product.manual, product.manual_title, "目录")],
+        data={"services": n.kb.services_of(product)},
+    )
+
+
+def compare(n: Need) -> Answer:
+    if not n.q.service_words:
+        return Answer("ask_compare_service", "clarify", missing="service")
+    rows = n.kb.compare(n.q.service_words)
+    if not rows:
+        return Answer("unknown_service", "fallback", data={"words": n.q.service_words})
+    return Answer(
+        "comparison",
+        "comparison",
+        sources=[Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows],
+        data={"rows": rows},
+        extra={"products": [x["product"] for x in rows]},
+    )
+
+
+def out_of_scope(n: Need) -> Answer:
+    # In a conversation about a service, "我的资料不全会怎么样" may be about it: the manual's
+    # sentence on the detail answers it if there is one; a service named outright is searched.
+    if n.q.service_words and (n.product or n.q.slots.get("service")):
+        svc = n.r.service
+        focus = focus_on(n, svc)
+        if focus and svc is not None:
+            return focus_answer(svc, focus)
+        if n.q.slots.get("service"):
+            return fallback(n)
+    return Answer("out_of_scope", "out_of_scope")
+
+
+def fallback(n: Need) -> Answer:
+    svc = n.r.service if n.q.slots.get("service") else None
+    if svc is not None:  # a service is named: its sentence on the detail, or how to apply for it
+        focus = focus_on(n, svc)
+        if focus:
+            return focus_answer(svc, focus)
+        best = n.kb.search(n.q.text, service=svc, limit=1)
+        if best and best[0]["kind"] in ("channel", "step"):
+            return apply(n, lookup_service(n.kb, n.product, n.r.candidates, svc.name))
+    elif n.product is not None:  # no service named: the product's own rule on the detail, if one stands out
+        passage = product_passage(n)
+        if passage is not None:
+            return passage
+    hits = n.kb.search(n.q.text, n.product, limit=1)
+    if hits and n.product is not None and not n.q.service_words and hits[0]["kind"] in ("channel", "step", "contact"):
+        return apply(n)  # "那些服务通过什么渠道申请": the product's channels
+    if hits:
+        hit = hits[0]
+        return Answer(
+            "best_passage",
+            "faq" if hit["kind"] == "qa" else "fallback",
+            n.kb.get_product(hit["product_id"]),
+            sources=[hit_source(hit)],
+            data={"hit": hit},
+        )
+    return Answer("not_understood", "fallback")
+
+
+HANDLERS: Dict[str, Handler] = {
+    "affirm": acknowledge,
+    "deny": acknowledge,
+    "ask_coverage": coverage,
+    "ask_apply": apply,
+    "ask_hotline": hotline,
+    "human_handoff": handoff,
+    "ask_services": services,
+    "ask_compare": compare,
+    "out_of_scope": out_of_scope,
+    "nlu_fallback": fallback,
+    **{intent: service_facts for intent in SERVICE_FACTS},
+    **{intent: product_rule for intent in PRODUCT_RULES},
+}
+# The questions whose answer is a kind of fact: another reading of the message may be tried for them.
+FACT_QUESTIONS = (*SERVICE_FACTS, *PRODUCT_RULES)
+
+
+def compose(kb: KnowledgeBase, q: Question, r: Resolved) -> Answer:
+    """The answer to the question; when the store has nothing of the kind asked and the NLU's
+    next reading is also likely, the answer to that reading if the store has one.
+    "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
+    need = Need(kb, q, r)
+    answer = HANDLERS.get(q.intent, fallback)(need)
+    if answer.weak:
+        for other in q.alternatives:
+            if other not in FACT_QUESTIONS:
+                continue
+            alternative = HANDLERS[other](need.with_intent(other))
+            if not alternative.weak and alternative.kind not in ("clarify", "fallback"):
+                alternative.asked = other
+                return alternative
+    answer.asked = q.intent
+    return answer

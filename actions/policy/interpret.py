@@ -1,0 +1,155 @@
+"""Step 1 — interpret: the NLU's reading and the conversation's context → ONE question.
+
+``RULES`` is applied in its order; each rule sees the question as the rules before it left it,
+and either returns it changed or returns None (does not apply).  Each rule's docstring gives the
+message it is for; ``tests/test_policy_interpret.py`` holds one test per rule.  Nothing here reads
+the store except through ``named_products`` (how many products the message's names mean, which
+the resolve step counts), and nothing here is wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Dict, List, Optional, Tuple
+
+from actions.policy.calibration import CALIBRATION, Calibration
+from actions.policy.turn import QUESTION_INTENTS, Turn
+
+# Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
+IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What is asked, about what: the one question the later steps answer."""
+
+    intent: str  # the question answered (a follow-up's is the previous question's)
+    text: str
+    service_words: Optional[str] = None  # named now, or carried from the conversation
+    place_words: Optional[str] = None
+    mentions: Tuple[str, ...] = ()  # the names in the message (products, services, places)
+    slots: Dict[str, Optional[str]] = field(default_factory=dict)  # what this message sets
+    alternatives: Tuple[str, ...] = ()  # the NLU's next likely readings, best first
+    applied: Tuple[str, ...] = ()  # the names of the rules that shaped it
+
+    @property
+    def in_person(self) -> bool:
+        return any(w in self.text for w in IN_PERSON_WORDS)
+
+    @property
+    def detail(self) -> str:
+        """The message without its product, service and place names: what is asked about them."""
+        text = self.text
+        for mention in sorted(self.mentions, key=len, reverse=True):
+            text = text.replace(mention, " ")
+        return text
+
+
+Rule = Callable[[Question, Turn, int, Calibration], Optional[Question]]
+
+
+def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "是的" after "您是指杭州市吗": the suggested place, and the question that was pending."""
+    if turn.intent != "affirm" or not turn.pending:
+        return None
+    slots = {**q.slots, "place": turn.pending}
+    return replace(q, intent=turn.last_question or "ask_coverage", place_words=turn.pending, slots=slots)
+
+
+def follow_up(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "那乌海呢" repeats the last question with the new place; a bare service or product likewise."""
+    if q.intent != "inform":
+        return None
+    if turn.last_question:
+        intent = turn.last_question
+    elif turn.places:
+        intent = "ask_coverage"
+    elif turn.services:
+        intent = "ask_service_info"
+    elif turn.products:
+        intent = "ask_services"
+    else:
+        intent = "nlu_fallback"
+    return replace(q, intent=intent)
+
+
+def unsure_about_a_named_service(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "重疾绿通找专家的话大概多久" read as nlu_fallback, but about a named service: its likeliest question."""
+    if q.intent != "nlu_fallback" or not turn.services:
+        return None
+    likely = [
+        name
+        for name, confidence in turn.ranking
+        if name in QUESTION_INTENTS and confidence >= cal.unsure_question_min_confidence
+    ]
+    return replace(q, intent=likely[0]) if likely else None
+
+
+def one_product_is_not_a_comparison(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "平安的住院垫付和别家比怎么样" names one product: not a comparison, searched as unsure."""
+    if q.intent == "ask_compare" and named_products == 1 and turn.services:
+        return replace(q, intent="nlu_fallback")
+    return None
+
+
+def what_a_service_holds(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "重疾绿通都包括些什么": "which services" about one named service asks what it holds."""
+    if q.intent == "ask_services" and turn.services:
+        return replace(q, intent="ask_service_info")
+    return None
+
+
+def several_products_compared(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "安盛、平安的垫付要什么材料": a question naming two products and a service compares them."""
+    if len(set(turn.products)) >= 2 and named_products >= 2 and turn.services and q.intent in QUESTION_INTENTS:
+        return replace(q, intent="ask_compare")
+    return None
+
+
+def another_service_starts_afresh(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "平安二诊在哪些城市能用" after a question on 会诊 in 成都 does not inherit 成都
+    ("那二诊呢" does: that is a follow-up, intent inform)."""
+    if not turn.places and turn.intent != "inform" and turn.services and q.slots.get("service") != turn.service:
+        return replace(q, place_words=None) if q.place_words is not None else None
+    return None
+
+
+RULES: List[Rule] = [
+    confirmed_suggestion,
+    follow_up,
+    unsure_about_a_named_service,
+    one_product_is_not_a_comparison,
+    what_a_service_holds,
+    several_products_compared,
+    another_service_starts_afresh,
+]
+
+
+def interpret(turn: Turn, named_products: int = 0, cal: Calibration = CALIBRATION) -> Question:
+    """The one question this message asks, after every rule of ``RULES`` in order."""
+    slots: Dict[str, Optional[str]] = {}
+    if turn.services:
+        # "重大疾病住院护工能陪护多少天": the longest mention names the service, the short one is a verb
+        slots["service"] = max(reversed(turn.services), key=len)
+    if turn.places:
+        slots["place"] = turn.places[-1]
+    q = Question(
+        intent=turn.intent,
+        text=turn.text,
+        service_words=slots.get("service") or turn.service,
+        place_words=slots.get("place") or turn.place,
+        mentions=tuple(turn.products + turn.services + turn.places),
+        slots=slots,
+    )
+    for rule in RULES:
+        changed = rule(q, turn, named_products, cal)
+        if changed is not None:
+            q = replace(changed, applied=q.applied + (rule.__name__,))
+    others = tuple(
+        name
+        for name, confidence in turn.ranking[1 : 1 + cal.other_readings_tried]
+        if name != q.intent and confidence >= cal.other_reading_min_confidence
+    )
+    return replace(q, alternatives=others)

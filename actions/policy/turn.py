@@ -1,0 +1,56 @@
+"""What the policy is given for one message: the NLU's reading and the conversation's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+# The intents that ask something of the manuals (the request desk hands these back to the policy).
+QUESTION_INTENTS = (
+    "ask_coverage",
+    "ask_usage_limit",
+    "ask_time",
+    "ask_advance_notice",
+    "ask_waiting_period",
+    "ask_cooling_off",
+    "ask_sharing",
+    "ask_eligibility",
+    "ask_apply",
+    "ask_materials",
+    "ask_cost",
+    "ask_cancel",
+    "ask_hotline",
+    "ask_services",
+    "ask_compare",
+    "ask_service_info",
+)
+
+
+@dataclass
+class Turn:
+    """What the NLU understood of one user message, and the context so far."""
+
+    text: str
+    intent: str
+    products: List[str] = field(default_factory=list)  # mentions in this message
+    services: List[str] = field(default_factory=list)
+    places: List[str] = field(default_factory=list)
+    product: Optional[str] = None  # slots: product id
+    service: Optional[str] = None  # the user's words for the service
+    place: Optional[str] = None
+    last_question: Optional[str] = None
+    pending: Optional[str] = None  # a place we suggested ("您是指…吗")
+    ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
+
+
+def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
+    """Adjacent place mentions are one place (浙江 + 杭州 → 浙江杭州; 杭州市 + 西湖区 → 杭州市西湖区)."""
+    out: List[str] = []
+    last_end = None
+    for start, end, text in sorted(mentions):
+        if out and last_end == start:
+            out[-1] += text
+        else:
+            out.append(text)
+        last_end = end
+    return out

@@ -1,0 +1,381 @@
+"""Step 4 — render: an ``Answer`` → the Chinese text a customer reads (every word of it is here).
+
+``render(answer, style)`` words the answer's ``shape``; the facts are quoted from the manuals as
+the answer step chose them, always with their source line.  Styles: ``chat`` (what every channel
+sends) and ``butler`` (the console's draft: the same text, with every source section listed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from actions.policy.compose import Answer, Focus
+from actions.policy.reply import Reply
+from actions.policy.reply import unique as unique_sources
+from actions.policy.text import clean, distinct
+from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, Source
+
+MAX_FACTS = 4
+CONTRACT_NOTE = "具体以保险合同为准。"
+# What each question asks about, as an answer's label ("平安的陪诊（使用次数）").
+LABELS = {
+    "ask_usage_limit": "使用次数",
+    "ask_time": "服务时效",
+    "ask_advance_notice": "提前申请时间",
+    "ask_eligibility": "适用人群和使用条件",
+    "ask_materials": "所需材料",
+    "ask_cost": "费用",
+    "ask_cancel": "取消和变更",
+    "ask_service_info": "服务内容",
+    "ask_apply": "申请方式",
+    "ask_waiting_period": "等待期",
+    "ask_cooling_off": "犹豫期",
+    "ask_sharing": "家庭共享",
+    "ask_services": "服务",
+}
+CONTACT_INTROS = {
+    "hotline": "客服联系方式：",
+    "handoff": "我是智能助手，暂时不能直接转接人工。您可以这样联系人工服务：",
+    "channels": "各项服务的申请渠道：",
+}
+STYLES = ("chat", "butler")
+
+
+def source_line(sources: Sequence[Source], product: Optional[ProductInfo] = None) -> str:
+    """ "来源：平安健康 医疗险《服务手册》6.7 天住院陪护 / 6.2 服务标准" (at most three sections)."""
+    unique = unique_sources(sources)
+    if not unique:
+        return ""
+    owner = product.name if product is not None and product.name not in unique[0].title else ""
+    sections = "；".join(s.section for s in unique[:3])
+    return f"\n来源：{owner}《{unique[0].title}》{sections}"
+
+
+def facts_text(facts: Sequence[FactInfo], limit: int = MAX_FACTS) -> str:
+    """Bullet the facts verbatim, each once: a sentence printed again inside a longer one is dropped."""
+    lines = distinct([clean(f.text) for f in facts])
+    shown = lines[:limit]
+    body = "\n".join(f"· {line}" for line in shown) if len(shown) > 1 else (shown[0] if shown else "")
+    if len(lines) > limit:
+        body += f"\n（另有 {len(lines) - limit} 条，详见手册）"
+    return body
+
+
+def contacts_text(contacts: Sequence[ContactInfo]) -> str:
+    lines = []
+    for c in contacts:
+        hours = f"（{c.hours}）" if c.hours else ("（手册没有写明服务时间）" if c.kind == "hotline" else "")
+        lines.append(f"· {c.name}：{c.value}{hours}")
+    return "\n".join(lines)
+
+
+def with_disclaimer(text: str, product: Optional[ProductInfo]) -> str:
+    """The manuals that ask for it get "具体以保险合同为准"."""
+    if product is not None and product.contract_disclaimer:
+        return f"{text}\n{CONTRACT_NOTE}"
+    return text
+
+
+def full_place_name(d: Dict[str, Any]) -> str:
+    """浙江省金华市义乌市: the place with its province and city, so that a user who meant another
+    place of the same name (or a manual that printed the wrong province) sees which one is meant."""
+    parts = [d["province"], d["city"], d["place"]]
+    out: List[str] = []
+    for part in parts:
+        if part and part not in out:
+            out.append(part)
+    return "".join(out)
+
+
+def coverage_text(r: CoverageResult) -> str:
+    """Yes or no first, then why, the scope note, the hospital count and the manual's wording."""
+    d = r.to_dict()
+    place = d["place"]
+    where = full_place_name(d)
+    head = {
+        True: f"可以。{where}可以使用",
+        False: f"不可以。{where}不在服务范围内",
+        None: f"暂时无法确认{where}能否使用",
+    }[r.covered]
+    if r.status == "remote_only":
+        head = f"可以，但只能远程使用：{where}没有手册列出的线下服务点"
+    service = f"{r.product.name}的{r.service.name}"
+    lines = [f"{head}（{service}）。", d["reason"] + "。"]
+    entry = d["matched_entry"]
+    if d["place_note"] and d["matched_by"] == "alias" and not (entry and entry["printed_name"] == r.resolution.mention):
+        lines.append(f"注：“{r.resolution.mention}”即{place}（{d['place_note']}）。")
+    if entry and entry["printed_name"] not in (place, place.rstrip("市")) and entry["correction"]:
+        lines.append(
+            f"清单中印作“{entry['printed_name']}”（{entry['correction'].split('（')[-1].rstrip('）') if '（' in entry['correction'] else entry['correction']}）。"
+        )
+    if d["hospitals"] and r.covered:
+        lines.append(f"手册列出{place}的服务医院数：{d['hospitals']}家。")
+    if d["hospital_names"]:
+        lines.append(
+            "指定医院：" + "、".join(d["hospital_names"][:6]) + ("等" if len(d["hospital_names"]) > 6 else "") + "。"
+        )
+    if d["listed_within"]:
+        names = "、".join(e["name"] for e in d["listed_within"][:20])
+        more = f"等{len(d['listed_within'])}个" if len(d["listed_within"]) > 20 else ""
+        lines.append(f"清单中的相关地区：{names}{more}。")
+    notes = [
+        n
+        for n in (
+            r.judgement.plist.scope_note if r.judgement and r.judgement.plist else None,
+            r.service.coverage.scope_note,
+        )
+        if n
+    ]
+    # A county-level place gets every scope note (they say how counties are treated); others the first.
+    for note in list(dict.fromkeys(notes))[: None if r.place is not None and r.place.level == "county" else 1]:
+        lines.append(f"范围说明：{note.rstrip('。')}。")
+    if r.status == "list_not_published" or (
+        r.service.coverage.type in ("nationwide", "remote") and r.service.coverage.text
+    ):
+        lines.append(f"手册原文：{r.service.coverage.text.rstrip('。')}。")
+    return "\n".join(lines)
+
+
+def focus_line(focus: Focus) -> str:
+    return f"与您的问题最相关的说明：{clean(focus.text)}\n" if focus else ""
+
+
+def call_line(hotlines: Sequence[ContactInfo]) -> str:
+    return f"可拨打{hotlines[0].name}{hotlines[0].value}咨询。" if hotlines else ""
+
+
+def product_buttons(names: Sequence[str]) -> List[Dict[str, str]]:
+    return [{"title": name, "payload": f"我买的是{name}"} for name in names]
+
+
+def _sourced(a: Answer, text: str) -> str:
+    """The text with the product's contract note and the source line."""
+    return with_disclaimer(text, a.product) + source_line(a.sources, a.product)
+
+
+# -- one function per shape: (answer) → (text, buttons) ------------------------------------------
+Worded = tuple
+
+
+def _ack(a: Answer) -> Worded:
+    return ("好的。" if a.data["affirm"] else "好的，请再说一下您想了解的问题。"), []
+
+
+def _ask_service(a: Answer) -> Worded:
+    label = f"{a.product.name}的" if a.product else ""
+    return f"请问您想了解{label}哪项服务？例如：住院陪护、门诊协助、住院垫付。", []
+
+
+def _not_in_product(a: Answer) -> Worded:
+    d = a.data
+    tail = f"手册中有这项服务的产品：{'、'.join(d['offering'])}。" if d["offering"] else ""
+    names = "、".join(d["services"])
+    return f"{a.product.name}的服务手册中没有“{d['words']}”这项服务。{tail}\n{a.product.name}的服务有：{names}。", []
+
+
+def _did_you_mean_service(a: Answer) -> Worded:
+    names = "、".join(f"{product}的{service}" for product, service in a.data["names"])
+    return f"没有找到“{a.data['words']}”这项服务，您是指：{names}？", []
+
+
+def _unknown_service(a: Answer) -> Worded:
+    return f"服务手册中没有找到“{a.data['words']}”这项服务。", []
+
+
+def _which_product(a: Answer) -> Worded:
+    names = "、".join(a.options)
+    text = f"{len(a.options)}个产品都有“{a.data['words']}”，规则各不相同。请问您的保单是哪个产品？{names}"
+    return text, product_buttons(a.options)
+
+
+def _which_product_for_topic(a: Answer) -> Worded:
+    text = f"各产品的{LABELS[a.topic]}不同，请问您的保单是哪个产品？" + "、".join(a.options)
+    return text, product_buttons(a.options)
+
+
+def _product_passage(a: Answer) -> Worded:
+    body = contacts_text(a.data["contacts"]) if a.data["contacts"] else clean(a.data["text"])
+    return _sourced(a, f"{a.product.name}的{a.data['title']}：\n{body}"), []
+
+
+def _unknown_place(a: Answer) -> Worded:
+    if a.options:
+        return f"没有找到地名“{a.data['words']}”，您是指{a.options[0]}吗？", [{"title": "是", "payload": "是的"}]
+    return f"没有找到地名“{a.data['words']}”，请告诉我您所在的城市（如：杭州、义乌）。", []
+
+
+def _coverage(a: Answer) -> Worded:
+    return _sourced(a, coverage_text(a.data["result"])), []
+
+
+def _coverage_summary(a: Answer) -> Worded:
+    cov, svc = a.data["coverage"], a.service
+    head = f"{svc.product.name}的{svc.name}："
+    if cov.type == "list":
+        groups = a.data["groups"]
+        count = sum(len(v) for v in groups.values())
+        summary = "、".join(f"{prov}{len(items)}" for prov, items in groups.items())
+        printed = cov.printed_city_count
+        stated = f"手册写明覆盖{printed}个城市；" if printed and printed != count else ""
+        text = (
+            f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
+            "\n请告诉我您所在的城市，我帮您确认能否使用。"
+        )
+    else:
+        text = head + clean(cov.text)
+        if cov.type in ("hospitals",) and cov.hospitals:
+            text += (
+                "\n指定医院："
+                + "、".join(h.name for h in cov.hospitals[:8])
+                + ("等" if len(cov.hospitals) > 8 else "")
+                + "。"
+            )
+        if cov.type == "unpublished":
+            text += "\n手册未公布具体城市清单，可拨打客服热线确认。"
+        if cov.type == "not_stated":
+            text = head + "手册没有说明可使用的城市范围。" + (f"相关说明：{clean(cov.text)}" if cov.text else "")
+    return _sourced(a, focus_line(a.focus) + text), []
+
+
+def _service_facts(a: Answer) -> Worded:
+    svc, d, label = a.service, a.data, LABELS[a.topic]
+    prefix = "手册中有不同说法，都列给您：\n" if d["conflict"] else ""
+    if d["related_only"]:
+        prefix = f"手册没有写明{label}，相关内容：\n"
+    items = f"\n{svc.items_title or '服务项目'}：" + "、".join(svc.items) if d["items"] else ""
+    limit = len(a.facts) if d["whole"] else MAX_FACTS
+    text = (
+        f"{svc.product.name}的{svc.name}（{label}）：\n{focus_line(a.focus)}{prefix}{facts_text(a.facts, limit)}{items}"
+    )
+    return _sourced(a, text), []
+
+
+def _focus_answer(a: Answer) -> Worded:
+    svc = a.service
+    text = f"{svc.product.name}的{svc.name}：\n{clean(a.focus.text)}"
+    if a.focus.kind == "content" and svc.items:  # "以下任何一项": the items it points to
+        text += f"\n{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
+    return _sourced(a, text), []
+
+
+def _not_stated(a: Answer) -> Worded:
+    svc = a.service
+    return f"{svc.product.name}的服务手册没有写明{svc.name}的{LABELS[a.topic]}。{call_line(a.data['hotlines'])}", []
+
+
+def _procedure(a: Answer) -> Worded:
+    d, svc = a.data, a.service
+    lines = [f"{i}. {clean(step)}" for i, step in enumerate(d["steps"], 1)]
+    channels = [c for c in distinct([clean(c) for c in d["channels"]]) if c.rstrip("。") not in d["all_steps"]]
+    if channels:
+        lines += (["申请渠道："] if lines else []) + [f"· {c}" for c in channels]
+    text = f"{svc.product.name}的{svc.name}申请方式：\n{focus_line(a.focus)}" + "\n".join(lines)
+    return _sourced(a, text), []
+
+
+def _product_rule(a: Answer) -> Worded:
+    label, svc, rules = LABELS[a.topic], a.service, a.data["rules"]
+    own = distinct([clean(f.text) for f in a.facts])
+    lines = [f"· {svc.name}：{text}" for text in own[:MAX_FACTS]] + [f"· {clean(x.text)}" for x in rules]
+    if not rules and not own:
+        lines = [f"手册没有写明{label}的规定。"]
+    return _sourced(a, f"{a.product.name}的{label}：\n{focus_line(a.focus)}" + "\n".join(lines)), []
+
+
+def _product_rule_not_stated(a: Answer) -> Worded:
+    return f"{a.product.name}的服务手册没有写明{LABELS[a.topic]}。{call_line(a.data['hotlines'])}", []
+
+
+def _contacts(a: Answer) -> Worded:
+    blocks = "\n".join(f"{p.name}：\n{contacts_text(found)}" for p, found in a.data["blocks"])
+    text = CONTACT_INTROS[a.data["purpose"]] + "\n" + blocks + source_line(a.sources[len(a.facts) :], a.product)
+    if a.facts:  # a service's own hours first
+        svc = a.service
+        head = f"{svc.product.name}的{svc.name}（服务时间）：\n{facts_text(a.facts)}"
+        text = head + source_line(a.sources[: len(a.facts)], svc.product) + "\n" + text
+    return text, []
+
+
+def _services(a: Answer) -> Worded:
+    p, services = a.product, a.data["services"]
+    note = f"（{p.label_note}）" if p.label_note else ""
+    text = f"{p.name}{note}的服务手册共有{len(services)}项服务：\n" + "、".join(s.name for s in services)
+    return text + f"\n来源：《{p.manual_title}》", []
+
+
+def _ask_compare_service(a: Answer) -> Worded:
+    return "请问您想比较哪项服务？例如：住院垫付、绿通、二诊。", []
+
+
+def _comparison(a: Answer) -> Worded:
+    lines = []
+    for row in a.data["rows"]:
+        limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
+        lines.append(f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}")
+    return "\n".join(lines) + "\n（各产品规则以各自服务手册为准）", []
+
+
+def _out_of_scope(a: Answer) -> Worded:
+    return (
+        "抱歉，这个问题不在我能回答的范围内。我只解答保险服务手册中的服务问题，比如服务在哪些城市能用、怎么申请、要准备什么材料。"
+        "如需其他帮助，可以说“转人工”获取客服热线。"
+    ), []
+
+
+def _best_passage(a: Answer) -> Worded:
+    hit = a.data["hit"]
+    text = f"我不太确定您的问题，手册中最相关的一段是（{hit['product']}）：\n{hit['text'][:300]}"
+    return text + source_line(a.sources, a.product) + "\n如果不是您要问的，可以说“转人工”获取客服热线。", []
+
+
+def _not_understood(a: Answer) -> Worded:
+    return "抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", []
+
+
+SHAPES: Dict[str, Callable[[Answer], Worded]] = {
+    "ack": _ack,
+    "ask_service": _ask_service,
+    "not_in_product": _not_in_product,
+    "did_you_mean_service": _did_you_mean_service,
+    "unknown_service": _unknown_service,
+    "which_product": _which_product,
+    "which_product_for_topic": _which_product_for_topic,
+    "product_passage": _product_passage,
+    "unknown_place": _unknown_place,
+    "coverage": _coverage,
+    "coverage_summary": _coverage_summary,
+    "service_facts": _service_facts,
+    "focus_answer": _focus_answer,
+    "not_stated": _not_stated,
+    "procedure": _procedure,
+    "product_rule": _product_rule,
+    "product_rule_not_stated": _product_rule_not_stated,
+    "contacts": _contacts,
+    "services": _services,
+    "ask_compare_service": _ask_compare_service,
+    "comparison": _comparison,
+    "out_of_scope": _out_of_scope,
+    "best_passage": _best_passage,
+    "not_understood": _not_understood,
+}
+
+
+def render(answer: Answer, style: str = "chat") -> Reply:
+    """The reply for a channel (``chat``) or the console's draft (``butler``: every source listed)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; one of {STYLES}")
+    text, buttons = SHAPES[answer.shape](answer)
+    if style == "butler" and len(unique_sources(answer.sources)) > 3:
+        text += "\n全部来源：" + "；".join(f"《{s.title}》{s.section}" for s in unique_sources(answer.sources))
+    return Reply(
+        text,
+        answer.kind,
+        answer.product,
+        answer.service,
+        answer.place,
+        answer.covered,
+        list(answer.sources),
+        buttons,
+        dict(answer.slots),
+        {**({"missing": answer.missing} if answer.missing else {}), **answer.extra},
+    )

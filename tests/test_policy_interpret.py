@@ -1,0 +1,79 @@
+"""The interpret step's rules, one test each (no store, no model): the NLU's reading → one question."""
+
+from __future__ import annotations
+
+from actions.policy.calibration import Calibration
+from actions.policy.interpret import RULES, interpret
+from actions.policy.turn import Turn
+
+
+def test_every_rule_has_an_example_and_a_test():
+    tested = {name[len("test_") :] for name in globals() if name.startswith("test_")}
+    for rule in RULES:
+        assert rule.__doc__ and ('"' in rule.__doc__ or "“" in rule.__doc__), f"{rule.__name__}: no example"
+        assert rule.__name__ in tested, f"no test for {rule.__name__}"
+
+
+def test_confirmed_suggestion():
+    q = interpret(Turn("是的", "affirm", pending="杭州市", place="杭洲", last_question="ask_advance_notice"))
+    assert q.intent == "ask_advance_notice" and q.place_words == "杭州市" and q.slots["place"] == "杭州市"
+    assert interpret(Turn("是的", "affirm", pending="杭州市")).intent == "ask_coverage"
+    assert interpret(Turn("是的", "affirm")).intent == "affirm"  # nothing pending: an acknowledgement
+
+
+def test_follow_up():
+    assert (
+        interpret(Turn("那乌海呢", "inform", places=["乌海"], last_question="ask_materials")).intent == "ask_materials"
+    )
+    assert interpret(Turn("那乌海呢", "inform", places=["乌海"])).intent == "ask_coverage"
+    assert interpret(Turn("住院陪护", "inform", services=["住院陪护"])).intent == "ask_service_info"
+    assert interpret(Turn("平安的", "inform", products=["平安"])).intent == "ask_services"
+    assert interpret(Turn("嗯", "inform")).intent == "nlu_fallback"
+
+
+def test_unsure_about_a_named_service():
+    ranking = [("nlu_fallback", 0.45), ("ask_time", 0.35), ("ask_cost", 0.2)]
+    q = interpret(Turn("重疾绿通找专家大概多久", "nlu_fallback", services=["重疾绿通"], ranking=ranking))
+    assert q.intent == "ask_time"
+    stricter = Calibration(unsure_question_min_confidence=0.4)
+    assert interpret(
+        Turn("重疾绿通多久", "nlu_fallback", services=["重疾绿通"], ranking=ranking), 0, stricter
+    ).intent == ("nlu_fallback")
+    assert interpret(Turn("多久", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"  # no service named
+
+
+def test_one_product_is_not_a_comparison():
+    turn = Turn("平安的住院垫付和别家比怎么样", "ask_compare", products=["平安"], services=["住院垫付"])
+    assert interpret(turn, named_products=1).intent == "nlu_fallback"
+    assert interpret(turn, named_products=2).intent == "ask_compare"  # 众安: an insurer with two products
+
+
+def test_what_a_service_holds():
+    assert interpret(Turn("重疾绿通都包括些什么", "ask_services", services=["重疾绿通"])).intent == "ask_service_info"
+    assert interpret(Turn("平安有哪些服务", "ask_services", products=["平安"])).intent == "ask_services"
+
+
+def test_several_products_compared():
+    turn = Turn("安盛、平安的垫付要什么材料", "ask_materials", products=["安盛", "平安"], services=["垫付"])
+    assert interpret(turn, named_products=2).intent == "ask_compare"
+    one_insurer = Turn("众安的垫付要什么材料", "ask_materials", products=["众安"], services=["垫付"])
+    assert interpret(one_insurer, named_products=2).intent == "ask_materials"
+
+
+def test_another_service_starts_afresh():
+    context = dict(service="肿瘤多学科会诊", place="成都", last_question="ask_coverage")
+    assert interpret(Turn("二诊在哪些城市能用", "ask_coverage", services=["二诊"], **context)).place_words is None
+    assert interpret(Turn("那二诊呢", "inform", services=["二诊"], **context)).place_words == "成都"
+    assert interpret(Turn("需要提前多久", "ask_advance_notice", **context)).place_words == "成都"
+
+
+def test_the_rules_apply_in_order_and_are_recorded():
+    # a follow-up of "平安有哪些服务" naming a service: follow_up, then what_a_service_holds
+    q = interpret(Turn("那住院垫付呢", "inform", services=["住院垫付"], last_question="ask_services"))
+    assert q.intent == "ask_service_info" and q.applied == ("follow_up", "what_a_service_holds")
+
+
+def test_other_readings_are_kept_for_the_answer_step():
+    ranking = [("ask_coverage", 0.55), ("ask_usage_limit", 0.3), ("ask_time", 0.05)]
+    q = interpret(Turn("护工能陪护多少天", "ask_coverage", services=["护工"], ranking=ranking))
+    assert q.alternatives == ("ask_usage_limit",)
