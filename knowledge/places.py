@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
-from rapidfuzz import fuzz, process
+
+from knowledge.spelling import SpellingIndex
 
 GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
+# the mean character / sound similarity below which a name is not offered (benchmarks/bench_place_typos.py)
+SUGGESTION_MIN_SCORE = 55.0
 
 ETHNIC = (
     "蒙古族 蒙古 回族 藏族 维吾尔族 维吾尔 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 哈萨克 "
@@ -156,6 +159,7 @@ class PlaceIndex:
                 raise ValueError(f"gazetteer alias {a['alias']!r}: no division {a.get('target') or a.get('adcode')!r}")
             self._add(a["alias"], ALIAS, target, a.get("note"))
         self._choices = sorted(self._names)
+        self._spelling = SpellingIndex(self._choices)
 
     def _add(self, key: str, how: str, d: Division, note: Optional[str] = None) -> None:
         entries = self._names.setdefault(key, [])
@@ -268,14 +272,15 @@ class PlaceIndex:
         return []
 
     def suggest(self, text: str, limit: int = 3) -> List[Tuple[str, float]]:
-        """Close names for a mention that did not resolve ("您是指…吗"); never applied silently."""
-        found = process.extract(text, self._choices, scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=60)
-        ranked = sorted(found, key=lambda f: (-f[1], LEVEL_RANK[self._names[f[0]][0][1].level]))
+        """Close names for a mention that did not resolve ("您是指…吗"), by characters and sound
+        (knowledge.spelling); the larger division first among equals.  Never applied silently."""
+        found = [s for s in self._spelling.similar(text, limit * 5) if s.score >= SUGGESTION_MIN_SCORE]
+        ranked = sorted(found, key=lambda s: (not s.same_sound, -s.score, LEVEL_RANK[self._names[s.name][0][1].level]))
         out: List[Tuple[str, float]] = []
-        for name, score, _ in ranked:
-            full = self._names[name][0][1].name
+        for s in ranked:
+            full = self._names[s.name][0][1].name
             if full not in [n for n, _ in out]:
-                out.append((full, round(score, 1)))
+                out.append((full, s.score))
         return out[:limit]
 
     def names(self) -> List[str]:

@@ -92,3 +92,26 @@ def test_mentions_in_free_text(kb, text, places):
 
     finder = MentionFinder(store_forms(kb))
     assert [m.text for m in finder.find(text) if m.entity == PLACE] == places
+
+
+# Typos as phone users make them (a same-sounding character), held out from the calibration set
+# benchmarks/data/place_typos_dev.tsv.  Each must be offered first, and never resolved silently.
+HELD_OUT_TYPOS = {
+    "杭周": "杭州市", "苏周": "苏州市", "午汉": "武汉市", "城都": "成都市", "重亲": "重庆市", "天进": "天津市",
+    "尚海": "上海市", "泉洲": "泉州市", "徐洲": "徐州市", "扬洲": "扬州市", "台洲": "台州市", "宿钱": "宿迁市",
+    "淮按": "淮安市", "盐成": "盐城市", "芜糊": "芜湖市", "蚌布": "蚌埠市", "安清": "安庆市", "黄删": "黄山市",
+    "六按": "六安市",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("typo, intended", sorted(HELD_OUT_TYPOS.items()))
+def test_a_same_sounding_typo_is_offered_first_and_not_applied(ix, typo, intended):
+    r = ix.resolve(typo)
+    assert not r.found and r.suggestions[0][0] == intended, r.suggestions
+
+
+def test_a_character_with_several_readings_is_heard_every_way():
+    from knowledge.spelling import readings, sound
+
+    assert sound("长沙") == "changsha" and readings("长纱")[0] == "zhangsha" and "changsha" in readings("长纱")
+    assert len(readings("长长长长长长")) <= 16  # bounded however many readings the characters have
