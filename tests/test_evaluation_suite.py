@@ -117,3 +117,23 @@ def test_every_case_can_fail_on_what_the_user_reads(suites):
         )
     ]
     assert not idle, idle
+
+
+def test_service_aliases_the_suite_uses_are_known_beyond_the_suite(suites, kb):
+    """An alias that only the suite uses may have been added to pass the suite: each one the suite asks with
+    must also be printed in a manual or taught in the training data (data, not a fit to the test)."""
+    from evaluation.heldout import training_questions
+    from knowledge.config import MANUALS_DIR
+
+    manuals = re.sub(r"\s", "", "".join(p.read_text("utf-8") for p in sorted(MANUALS_DIR.glob("*.txt"))))
+    taught = "\n".join(training_questions(sorted((ROOT / "bot" / "data").glob("*.yml"))))
+    asked = "\n".join(questions(suites))
+    fitted = sorted(
+        {
+            (svc.product.id, alias)
+            for svc in kb.all_services()
+            for alias in svc.aliases
+            if alias in asked and re.sub(r"\s", "", alias) not in manuals and alias not in taught
+        }
+    )
+    assert not fitted, fitted
