@@ -5,9 +5,9 @@ This module holds the judgement only; the data comes from the store (see
 
 * a listed prefecture covers its urban districts (市辖区);
 * its counties and county-level cities depend on the list's ``county_rule``:
-  ``included``, ``excluded`` (不含下辖县), ``listed_only`` (only the counties
-  the list names) or ``ask`` (县级市覆盖情况以服务人员答复为准 → unknown);
-* a prefecture of which only some counties are listed is "partly" covered;
+  ``excluded`` (不含下辖县) or ``listed_only`` (only the counties the list names);
+* a city (prefecture or municipality) not listed itself but with every one of its
+  districts and counties listed is covered; with only some of them, "partly";
 * a province is answered with the list's cities in it;
 * places outside the mainland (香港, 澳门, 台湾) are known but not covered;
 * a list the manual does not publish (only a count) gives "unknown".
@@ -275,25 +275,24 @@ def _judge_one_list(plist: PrintedList, place: Division, index: PlaceIndex) -> J
         entry = city_entries[0]
         if place.is_district:
             return found(entry, f"{place.name}属{city.name}市辖区，{city.name}在清单中")
-        rule = plist.county_rule
-        if rule == "included":
-            return found(entry, f"{place.name}属{city.name}，{city.name}在清单中（含下辖县市）")
-        if rule == "ask":
-            return Judgement(
-                None,
-                UNKNOWN,
-                f"{place.name}是{city.name}下辖的县/县级市；{city.name}在清单中，但县级市覆盖情况以实际服务提供时服务人员答复为准",
-                place,
-                entry,
-                plist=plist,
-                section=plist.section,
-            )
-        if rule == "excluded":
+        if plist.county_rule == "excluded":
             reason = f"{place.name}是{city.name}下辖的县/县级市；清单只覆盖{city.name}市辖区范围，不含下辖县、县级市"
         else:
             reason = f"{place.name}是{city.name}下辖的县/县级市；清单列出了{city.name}，但未单独列出{place.name}"
         return Judgement(False, NO, reason, place, entry, plist=plist, section=plist.section)
     inside = plist.inside.get(place.adcode, [])
+    parts = index.children.get(place.adcode, [])
+    if parts and all(p.adcode in plist.by_code for p in parts):
+        # Listed district by district and county by county (附件5 重庆, 恩施州): the whole city is covered.
+        return Judgement(
+            True,
+            YES,
+            f"清单未单列{place.name}，但列出了其下辖的全部{len(parts)}个区县",
+            place,
+            plist=plist,
+            listed_within=[plist.by_code[p.adcode][0] for p in parts],
+            section=plist.section,
+        )
     if inside:
         names = "、".join(e.division.name for e in inside)
         return Judgement(

@@ -260,10 +260,8 @@ class ManualSource(Strict):
 # --- coverage list files (knowledge/sources/coverage/*.yml) -----------------
 
 CountyRule = Literal[
-    "included",  # the listed city covers its counties too
     "excluded",  # 市辖区 only; counties and county-level cities are not covered
     "listed_only",  # 市辖区, plus the counties the list names
-    "ask",  # the manual says county coverage is confirmed case by case
 ]
 
 
