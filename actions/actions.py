@@ -12,7 +12,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import request_form  # noqa: F401  (registers the service-request actions with the action server)
 from actions.answers import Answerer, Turn, join_places
 from knowledge.api import KnowledgeBase, StoreNotBuilt
 

@@ -20,7 +20,9 @@ def main() -> None:
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     from rasa_sdk.__main__ import main as sdk_main
 
-    sys.argv = ["rasa_sdk", "--actions", "actions.actions", *sys.argv[1:]]
+    # the package: rasa-sdk imports every module in it (ActionExecutor.register_package walks it)
+    # and registers every Action subclass, the request form's too
+    sys.argv = ["rasa_sdk", "--actions", "actions", *sys.argv[1:]]
     sdk_main()
 
 

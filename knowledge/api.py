@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, select
@@ -31,6 +31,7 @@ from knowledge.coverage import (
     judge,
 )
 from knowledge.places import Division, PlaceIndex, Resolution
+from knowledge.spelling import SoundAlike, SoundIndex
 
 if TYPE_CHECKING:
     from knowledge.search import PassageSearch
@@ -41,6 +42,13 @@ if TYPE_CHECKING:
 # answer them mostly score 3.4–18; below 3.4 stray matches of one common word dominate. Above it
 # a loosely related sentence still comes through now and then (it is shown as "最相关的说明").
 FOCUS_MIN_SCORE = 3.4
+
+# Fuzzy scores (rapidfuzz WRatio, 0–100) of a service mention against the services' names and aliases.
+# From SERVICE_MATCH_CUTOFF a mention is taken to mean the service (the request desk, the answer
+# policy); from SERVICE_SUGGESTION_CUTOFF, find_services's default, a service is only offered as a
+# candidate ("您是指…").
+SERVICE_MATCH_CUTOFF = 80
+SERVICE_SUGGESTION_CUTOFF = 70
 
 
 class StoreNotBuilt(RuntimeError):
@@ -198,6 +206,13 @@ class CoverageResult:
             "candidates": self.candidates,
             "source": self.source.to_dict() if self.source else None,
         }
+
+
+# What the query methods accept for a product, a service and a place: the object itself, or text
+# that names it (a product's id, name or alias; a service's name or alias; a place's name).
+ProductRef = Union[ProductInfo, str]
+ServiceRef = Union[ServiceInfo, str]
+PlaceRef = Union[Division, Resolution, str]
 
 
 def _norm(text: str) -> str:
@@ -362,6 +377,7 @@ class KnowledgeBase:
             for a in (s.name, *s.aliases):
                 self._service_alias.setdefault(_service_key(a), []).append((s, a))
         self._service_choices = sorted(self._service_alias)
+        self._service_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}
 
     # -- products -----------------------------------------------------------
@@ -396,7 +412,7 @@ class KnowledgeBase:
         found = self.find_products(mention)
         return found[0] if len(found) == 1 else None
 
-    def _as_product(self, product: Any) -> Optional[ProductInfo]:
+    def _as_product(self, product: Optional[ProductRef]) -> Optional[ProductInfo]:
         if isinstance(product, ProductInfo):
             return product
         if product in self._products:
@@ -404,7 +420,7 @@ class KnowledgeBase:
         return self.product(product) if product else None
 
     # -- services -----------------------------------------------------------
-    def services_of(self, product: Any) -> List[ServiceInfo]:
+    def services_of(self, product: Optional[ProductRef]) -> List[ServiceInfo]:
         p = self._as_product(product)
         return [s for s in self._services if p is not None and s.product.id == p.id]
 
@@ -412,7 +428,11 @@ class KnowledgeBase:
         return list(self._services)
 
     def find_services(
-        self, mention: str, product: Any = None, limit: int = 5, cutoff: float = 70
+        self,
+        mention: str,
+        product: Optional[ProductRef] = None,
+        limit: int = 5,
+        cutoff: float = SERVICE_SUGGESTION_CUTOFF,
     ) -> List[ServiceMatch]:
         """Services a mention may mean: exact aliases first (score 100), then fuzzy candidates with scores."""
         p = self._as_product(product) if product else None
@@ -435,7 +455,23 @@ class KnowledgeBase:
                     out.append(ServiceMatch(s, round(score, 1), a))
         return out[:limit]
 
-    def service(self, product: Any, mention: str) -> Optional[ServiceInfo]:
+    def misspelt_services(
+        self, text: str, product: Optional[ProductRef] = None
+    ) -> List[Tuple[SoundAlike, List[ServiceMatch]]]:
+        """Stretches of a message that sound like a service's name but are written otherwise (住院陪户 for
+        住院陪护), each with the services (the product's, if given) it may mean: for a "您是指…吗" question,
+        never for a silent correction (knowledge.spelling)."""
+        if self._service_sounds is None:
+            self._service_sounds = SoundIndex(sorted({a for s in self._services for a in (s.name, *s.aliases)}))
+        p = self._as_product(product) if product else None
+        out = []
+        for alike in self._service_sounds.find(text):
+            matches = [m for m in self.find_services(alike.name, p) if m.score == 100.0]
+            if matches:
+                out.append((alike, matches))
+        return out
+
+    def service(self, product: Optional[ProductRef], mention: str) -> Optional[ServiceInfo]:
         """The product's service a mention names by an exact alias (no guessing)."""
         found = [x for x in self.find_services(mention, product) if x.score == 100.0]
         return found[0].service if found else None
@@ -475,21 +511,21 @@ class KnowledgeBase:
         }
 
     # -- rules, contacts, Q&A ----------------------------------------------------
-    def rules(self, product: Any, topic: Optional[str] = None) -> List[RuleInfo]:
+    def rules(self, product: Optional[ProductRef], topic: Optional[str] = None) -> List[RuleInfo]:
         p = self._as_product(product)
         return [r for r in self._rules.get(p.id if p else "", []) if topic is None or r.topic == topic]
 
-    def contacts(self, product: Any, kind: Optional[str] = None) -> List[ContactInfo]:
+    def contacts(self, product: Optional[ProductRef], kind: Optional[str] = None) -> List[ContactInfo]:
         p = self._as_product(product)
         return [c for c in self._contacts.get(p.id if p else "", []) if kind is None or c.kind == kind]
 
-    def qa(self, product: Any, service: Optional[ServiceInfo] = None) -> List[QAInfo]:
+    def qa(self, product: Optional[ProductRef], service: Optional[ServiceInfo] = None) -> List[QAInfo]:
         p = self._as_product(product)
         if service is not None:
             return list(service.qa)
         return list(self._product_qa.get(p.id if p else "", [])) + [q for s in self.services_of(p) for q in s.qa]
 
-    def attachments(self, product: Any) -> List[Dict[str, Any]]:
+    def attachments(self, product: Optional[ProductRef]) -> List[Dict[str, Any]]:
         p = self._as_product(product)
         return list(self._attachments.get(p.id if p else "", []))
 
@@ -497,7 +533,13 @@ class KnowledgeBase:
     def resolve_place(self, mention: str) -> Resolution:
         return self.places.resolve(mention)
 
-    def is_covered(self, product: Any, service: Any, place: Any, in_person: bool = False) -> CoverageResult:
+    def is_covered(
+        self,
+        product: Optional[ProductRef],
+        service: Optional[ServiceRef],
+        place: Optional[PlaceRef],
+        in_person: bool = False,
+    ) -> CoverageResult:
         """Can ``service`` of ``product`` be used in ``place``?  yes / no / unknown, with why and the source.
 
         ``in_person`` asks about the place-bound form only (线下面诊 where the service is also given online).
@@ -540,7 +582,9 @@ class KnowledgeBase:
             j.covered, j.status, j.reason, p, svc, d, self.places.province_of(d), self.places.city_of(d), res, j
         )
 
-    def coverage_by_province(self, product: Any, service: Any) -> "OrderedDict[str, List[ListEntry]]":
+    def coverage_by_province(
+        self, product: Optional[ProductRef], service: ServiceRef
+    ) -> "OrderedDict[str, List[ListEntry]]":
         """The service's listed places grouped by their real province, in gazetteer order."""
         p = self._as_product(product)
         svc = service if isinstance(service, ServiceInfo) else self.service(p, service)
@@ -559,7 +603,7 @@ class KnowledgeBase:
         self,
         question: str,
         service: Optional[ServiceInfo] = None,
-        product: Any = None,
+        product: Optional[ProductRef] = None,
         min_score: float = FOCUS_MIN_SCORE,
     ) -> Optional[Dict[str, Any]]:
         p = self._as_product(product) if product else None
@@ -606,7 +650,7 @@ class KnowledgeBase:
     def search(
         self,
         query: str,
-        product: Any = None,
+        product: Optional[ProductRef] = None,
         limit: int = 5,
         service: Optional[ServiceInfo] = None,
         ignore: Iterable[str] = (),

@@ -11,6 +11,9 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
+# a request's statuses (ServiceRequest.status, StatusChange.to_status)
+SUBMITTED, ARRANGED, DONE, CANCELLED, CANCELLED_USED = "submitted", "arranged", "done", "cancelled", "cancelled_used"
+
 
 class Policy(Base):
     __tablename__ = "sr_policy"
@@ -60,7 +63,7 @@ class ServiceRequest(Base):
     product_id = Column(String(64), nullable=False)
     service_key = Column(String(64), nullable=False)
     service_name = Column(Text, nullable=False)
-    status = Column(String(16), nullable=False)  # submitted, cancelled
+    status = Column(String(16), nullable=False)  # SUBMITTED … CANCELLED_USED above
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False, index=True)
     created_at = Column(DateTime, nullable=False)

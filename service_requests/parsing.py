@@ -253,3 +253,63 @@ def find_last4(text: str, skip: Optional[str] = None) -> Optional[str]:
         text = re.sub(re.escape(skip), " ", text, flags=re.IGNORECASE)
     m = re.search(r"(?<![\dA-Za-z])(\d{3}[\dXx])(?![\dA-Za-z])", text)
     return m.group(1).upper() if m else None
+
+
+# -- answers to the request form, and what a turn in the form is --------------------------------
+HOSPITAL_NAME_MAX = 60  # characters kept of a hospital's name: a longer answer is a sentence, not a name
+POLICY_PHONE = "policy"  # parse_phone_answer: the customer chose the phone number kept on the policy
+_PLACE_LEAD = re.compile(r"^(在|是|去)")
+_HOSPITAL_LEAD = re.compile(r"^(在|是|去|就在)")
+_POLICY_PHONE_WORDS = re.compile(r"保单|预留|原来|这个号|本机|^(是|好|可以|用)")
+_CORRECTION_LEAD = re.compile(r"^(改成|换成|改到|在)")
+_CORRECTION_VALUE = re.compile(r"(?:改成|改为|换成|换到|改到|应该是|是)(.+)$")
+STOP_WORDS = re.compile(r"^(算了|不办了|不申请了|不约了|不要了|不用了|退出|停止|先不|暂时不)")
+QUESTION_MARK = re.compile(r"吗|？|\?|怎么|多少|什么|哪些|哪个|几[次天个点]|能不能|可不可以|是否|为啥|为什么")
+CORRECTION = re.compile(r"改成|改为|换成|换到|改到|说错|写错|不是.+是")
+
+
+def place_mention(text: str) -> str:
+    """The place in "在杭州" / "是上海" / "去广州" (the gazetteer then says whether it is one)."""
+    return _PLACE_LEAD.sub("", text)
+
+
+def parse_hospital_name(text: str) -> Optional[str]:
+    """A hospital's name ("在浙江省人民医院" → 浙江省人民医院); None for a bare yes/no or a single character."""
+    name = _HOSPITAL_LEAD.sub("", text).strip("，。 ")
+    if len(name) < 2 or parse_yes_no(name) is not None and len(name) <= 3:
+        return None
+    return name[:HOSPITAL_NAME_MAX]
+
+
+def parse_phone_answer(text: str) -> Optional[str]:
+    """A mobile number typed, or POLICY_PHONE for "用保单手机" / "是" / "本机"; None when it is neither."""
+    phone = parse_phone(text)
+    if phone:
+        return phone
+    return POLICY_PHONE if _POLICY_PHONE_WORDS.search(text) else None
+
+
+def correction_place(text: str) -> str:
+    """The place a short correction names ("改成上海" → 上海)."""
+    return _CORRECTION_LEAD.sub("", text)
+
+
+def correction_value(text: str) -> str:
+    """The new value in "时间改成明天下午3点" (what follows 改成/换成/是); the whole text when there is no such word."""
+    m = _CORRECTION_VALUE.search(text)
+    return m.group(1).strip() if m else text
+
+
+def is_stop(text: str) -> bool:
+    """ "算了" / "不办了" …: the customer ends the request."""
+    return bool(STOP_WORDS.match(text))
+
+
+def is_question(text: str) -> bool:
+    """A question mark or question word: a question asked in the middle of the form."""
+    return bool(QUESTION_MARK.search(text))
+
+
+def is_correction(text: str) -> bool:
+    """ "改成" / "换成" / "说错了" / "不是…是…": the customer changes an answer already given."""
+    return bool(CORRECTION.search(text))

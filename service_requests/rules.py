@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Optional, Sequence
 
 from knowledge.api import FactInfo, RuleInfo, ServiceInfo, Source
+from service_requests import wording
 
 WEEKDAYS_OFF = (5, 6)  # Saturday, Sunday; the manuals give no holiday calendar
 
@@ -55,35 +56,16 @@ class Verdict:
 OK = Verdict(True, "ok")
 
 
-def _quote(service: ServiceInfo, f: FactInfo) -> str:
-    return f"手册原文：“{f.text.rstrip('；;。')}。”（{service.product.manual_title}·{f.section}）"
-
-
 # -- policy ---------------------------------------------------------------------------------
 def check_in_force(policy: PolicyView, today: date) -> Verdict:
     """The manuals tie every service to the contract's term (服务有效期与保险合同有效期一致)."""
     if policy.status != "in_force":
-        return Verdict(
-            False,
-            "not_in_force",
-            f"保单 {policy.number} 目前不在保障状态（{_STATUS_CN.get(policy.status, policy.status)}），无法申请服务。",
-        )
+        return Verdict(False, "not_in_force", wording.not_in_force(policy.number, policy.status))
     if today > policy.expiry_date:
-        return Verdict(
-            False,
-            "expired",
-            f"保单 {policy.number} 已于 {policy.expiry_date:%Y年%m月%d日} 到期，服务有效期与保险合同一致，到期后无法申请。",
-        )
+        return Verdict(False, "expired", wording.expired(policy.number, policy.expiry_date))
     if today < policy.effective_date:
-        return Verdict(
-            False,
-            "not_yet_effective",
-            f"保单 {policy.number} 将于 {policy.effective_date:%Y年%m月%d日} 生效，生效前无法申请服务。",
-        )
+        return Verdict(False, "not_yet_effective", wording.not_yet_effective(policy.number, policy.effective_date))
     return OK
-
-
-_STATUS_CN = {"lapsed": "已失效", "cancelled": "已退保", "in_force": "有效"}
 
 
 @dataclass(frozen=True)
@@ -125,7 +107,7 @@ def waiting_period(policy: PolicyView, service: ServiceInfo, product_rules: Sequ
             return WaitingPeriod(policy.effective_date + timedelta(days=int(r.data["days"])), r.text, src, accident)
     return WaitingPeriod(
         policy.effective_date + timedelta(days=policy.waiting_period_days),
-        f"等待期同保险合同约定（本保单合同约定 {policy.waiting_period_days} 天）",
+        wording.contract_waiting_period(policy.waiting_period_days),
         None,
         accident,
     )
@@ -138,12 +120,9 @@ def check_waiting_period(
     if wp.first_day is None or today >= wp.first_day:
         return OK
     last = wp.first_day - timedelta(days=1)
-    msg = (
-        f"您的保单 {policy.effective_date:%Y年%m月%d日} 生效，等待期到 {last:%Y年%m月%d日} 结束，"
-        f"{wp.first_day:%Y年%m月%d日} 起才能申请{service.name}。依据：{wp.reason}"
-    )
+    msg = wording.in_waiting_period(policy.effective_date, last, wp.first_day, service.name, wp.reason)
     if wp.accident_exempt:
-        msg += "（手册写明意外无等待期：如因意外就医，请拨打客服热线说明情况。）"
+        msg += wording.ACCIDENT_EXEMPT
     return Verdict(
         False, "waiting_period", msg, wp.source, {"ends": last.isoformat(), "first_day": wp.first_day.isoformat()}
     )
@@ -166,7 +145,7 @@ def check_add_on(policy: PolicyView, service: ServiceInfo) -> Verdict:
     return Verdict(
         False,
         "add_on",
-        f"{service.name}仅适用于投保了“{f.data.get('add_on')}”的保单，您的保单 {policy.number} 没有该附加责任，无法申请。{_quote(service, f)}",
+        wording.add_on_missing(service, f.data.get("add_on"), policy.number, f),
         service.source(f.section),
     )
 
@@ -176,13 +155,7 @@ def check_requirement(service: ServiceInfo, need: str, answer: bool) -> Verdict:
     f = requirements(service)[need]
     if answer:
         return OK
-    what = {
-        "inpatient_order": "需先由医院开具住院单（住院证）后才能申请",
-        "diagnosis": "需先有医院出具的明确诊断后才能申请",
-    }[need]
-    return Verdict(
-        False, need, f"{service.name}{what}，请拿到后再来申请。{_quote(service, f)}", service.source(f.section)
-    )
+    return Verdict(False, need, wording.requirement_missing(service, need, f), service.source(f.section))
 
 
 # -- usage limit ----------------------------------------------------------------------------
@@ -205,11 +178,11 @@ def usage_limit(service: ServiceInfo) -> Optional[Limit]:
 def check_usage(service: ServiceInfo, used: int, limit: Optional[Limit]) -> Verdict:
     if limit is None or used < limit.count:
         return OK
-    scope = "本次住院" if limit.per == "hospitalisation" else "本保单年度"
+    scope = wording.THIS_STAY if limit.per == "hospitalisation" else wording.THIS_POLICY_YEAR
     return Verdict(
         False,
         "limit",
-        f"{service.name}{scope}可用 {limit.count} 次，您已申请 {used} 次，次数已用完。{_quote(service, limit.fact)}",
+        wording.limit_reached(service, scope, limit.count, used, limit.fact),
         service.source(limit.fact.section),
         {"count": limit.count, "used": used},
     )
@@ -233,23 +206,23 @@ def check_advance_notice(service: ServiceInfo, scheduled: datetime, now: datetim
     """The first stated notice is the rule; other numbers the manual gives elsewhere are mentioned."""
     facts = _notice_facts(service)
     if scheduled <= now:
-        return Verdict(False, "past", "这个时间已经过去了，请换一个之后的日期和时间。")
+        return Verdict(False, "past", wording.TIME_PASSED)
     if not facts:
         return OK
     rule = facts[0]
     hours, wdays = rule.data.get("hours"), rule.data.get("working_days")
     if hours:
         met = scheduled - now >= timedelta(hours=float(hours))
-        need = f"提前 {float(hours):g} 小时"
+        need = wording.notice(hours=hours)
     else:
         met = working_days_between(now.date(), scheduled.date()) >= float(wdays)
-        need = f"提前 {float(wdays):g} 个工作日"
+        need = wording.notice(working_days=wdays)
     if met:
         return OK
-    msg = f"{service.name}需要{need}申请，您选的时间 {scheduled:%m月%d日 %H:%M} 来不及，请换一个更晚的时间。{_quote(service, rule)}"
+    msg = wording.too_little_notice(service, need, scheduled, rule)
     others = [f for f in facts[1:] if (f.data.get("hours"), f.data.get("working_days")) != (hours, wdays)]
     if others:
-        msg += f" 另外，手册另一处写的是：“{others[0].text.rstrip('；;。')}。”"
+        msg += wording.notice_elsewhere(others[0])
     return Verdict(False, "advance_notice", msg, service.source(rule.section))
 
 
@@ -261,10 +234,10 @@ def notice_hint(service: ServiceInfo) -> Optional[str]:
     parts = []
     for f in facts:
         h, w = f.data.get("hours"), f.data.get("working_days")
-        p = f"提前 {float(h):g} 小时" if h else f"提前 {float(w):g} 个工作日"
+        p = wording.notice(h, w)
         if p not in parts:
             parts.append(p)
-    return "、".join(parts[:1]) + (f"（手册另一处写{parts[1]}）" if len(parts) > 1 else "")
+    return wording.notice_hint(parts[0], parts[1] if len(parts) > 1 else None)
 
 
 # -- cancellation ---------------------------------------------------------------------------
@@ -275,29 +248,21 @@ def check_cancel(service: ServiceInfo, scheduled: Optional[datetime], now: datet
         d = f.data
         if d.get("cancel_allowed") is False:
             return Verdict(
-                False,
-                "cancel_not_allowed",
-                f"{service.name}申请成功后不允许取消或改期。{_quote(service, f)}",
-                service.source(f.section),
+                False, "cancel_not_allowed", wording.cancel_not_allowed(service, f), service.source(f.section)
             )
         if scheduled and d.get("cancel_hours_before"):
             if scheduled - now < timedelta(hours=float(d["cancel_hours_before"])):
-                return Verdict(
-                    False,
-                    "cancel_too_late",
-                    f"{service.name}需在服务开始前至少 {float(d['cancel_hours_before']):g} 小时取消，现在已经来不及了。{_quote(service, f)}",
-                    service.source(f.section),
-                )
+                return _too_late(service, f, wording.cancel_too_late_hours(service, d["cancel_hours_before"], f))
         if scheduled and d.get("cancel_working_days_before"):
             if working_days_between(now.date(), scheduled.date()) < float(d["cancel_working_days_before"]):
-                return Verdict(
-                    False,
-                    "cancel_too_late",
-                    f"{service.name}需在预约时间至少提前 {float(d['cancel_working_days_before']):g} 个工作日取消，现在已经来不及了。{_quote(service, f)}",
-                    service.source(f.section),
-                )
+                days = d["cancel_working_days_before"]
+                return _too_late(service, f, wording.cancel_too_late_working_days(service, days, f))
     notes = [f.text for f in facts if not any(k.startswith("cancel_") for k in f.data)]
     return Verdict(True, "ok", "", None, {"notes": notes[:1]})
+
+
+def _too_late(service: ServiceInfo, rule: FactInfo, message: str) -> Verdict:
+    return Verdict(False, "cancel_too_late", message, service.source(rule.section))
 
 
 def used_if_cancelled_after_arrangement(service: ServiceInfo) -> Optional[FactInfo]:
