@@ -82,3 +82,69 @@ class SpellingIndex:
             out.append(Suggestion(self.names[i], round((c + s) / 2, 1), self._sounds[i] in keys))
         out.sort(key=lambda x: (not x.same_sound, -x.score, x.name))
         return out[:limit]
+
+
+# Characters a stretch may end or begin with by accident (营养是 sounds like 营养师): a slip is in the name itself.
+_FUNCTION_CHARACTERS = frozenset("是的了在吗呢啊吧么嘛呀哦有和与及或也都就还")
+
+
+def _may_be_a_slip(typed: str, name: str) -> bool:
+    """A misspelling of ``name``, not another word that sounds the same (支付 is a word of its own, not 直付)."""
+    import jieba
+
+    differing = {t for t, n in zip(typed, name, strict=True) if t != n}
+    if differing <= _FUNCTION_CHARACTERS:
+        return False
+    jieba.initialize()
+    return not jieba.dt.FREQ.get(typed)
+
+
+@dataclass(frozen=True)
+class SoundAlike:
+    """A stretch of a message that sounds exactly like a known name but is written otherwise (住院陪户)."""
+
+    typed: str
+    start: int
+    end: int
+    name: str
+
+
+class SoundIndex:
+    """Known names by their sound, to spot a misspelt name inside free text.
+
+    The entity finder only knows names as they are written, so "住院陪户" in a message is no mention
+    at all; this finds the stretches that sound like a known name (toneless pinyin, character by
+    character as read in the message), share at least one character with it and differ from it.
+    """
+
+    def __init__(self, names: Sequence[str], min_length: int = 2) -> None:
+        self.by_sound: Dict[str, List[str]] = {}
+        for n in names:
+            if len(n) >= min_length and not n.isascii():
+                self.by_sound.setdefault(sound(n), []).append(n)
+        self._lengths = sorted({len(n) for ns in self.by_sound.values() for n in ns}, reverse=True)
+
+    def find(self, text: str) -> List[SoundAlike]:
+        """Longest sound-alike stretches, left to right, not overlapping."""
+        syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
+        if len(syllables) != len(text):  # pypinyin keeps every character as one item; anything else is not ours
+            return []
+        out: List[SoundAlike] = []
+        i = 0
+        while i < len(text):
+            for n in self._lengths:
+                typed = text[i : i + n]
+                if len(typed) < n:
+                    continue
+                names = [
+                    m
+                    for m in self.by_sound.get("".join(syllables[i : i + n]), [])
+                    if len(m) == n and m != typed and set(m) & set(typed) and _may_be_a_slip(typed, m)
+                ]
+                if names:
+                    out.append(SoundAlike(typed, i, i + n, names[0]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
