@@ -40,6 +40,8 @@ REPLACED = {
     "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler.process": "c0b15285ba78223d",
     "rasa.shared.core.events.Event.resolve_by_type": "b5cf570fa7f286c7",
     "rasa.engine.runner.dask.DaskGraphRunner.run": "45f0f52f574f3aa9",
+    "rasa.core.actions.action.action_for_name_or_text": "a63fb2d066efa0bc",
+    "rasa.core.actions.action.ActionDefaultFallback.run": "0308fec5599a68e0",  # what the answering fallback replaces
     "rasa.engine.runner.dask.DaskGraphRunner._build_dask_graph": "5bb99f974d512a36",  # the task shape the replacement follows
     "rasa.engine.runner.dask.DaskGraphRunner._add_inputs_to_graph": "d04a0ca2df6241c1",
     "sanic.server.runners.serve": "1588e933e436c5c3",
@@ -279,6 +281,49 @@ def _graph_runner_run(
     return dict(values[t] for t in run_targets)
 
 
+# -- 6. every message gets a reply: the core fallback asks the answer policy -------------------
+# When no rule and no story covers a message (stop_request with no request form in progress:
+# "算了，不申请了"), the RulePolicy predicts rasa's ``action_default_fallback``, which utters the
+# domain's ``utter_default`` and reverts the message.  This domain has no ``utter_default``
+# (every answer comes from the answer policy), so the customer got nothing at all.  Here, for a
+# domain without ``utter_default`` and with the custom ``action_answer``, the fallback runs
+# ``action_answer`` on the action server and keeps only its messages, then reverts the message
+# as rasa's fallback does — the dialogue state after it is rasa's own (no loop, no new slots).
+ANSWER_ACTION = "action_answer"
+
+
+def _fallback_answer_class() -> Any:
+    from rasa.core.actions.action import ActionDefaultFallback, RemoteAction
+    from rasa.shared.core.events import BotUttered, UserUtteranceReverted
+
+    class AnsweringFallback(ActionDefaultFallback):
+        """``action_default_fallback`` that answers through the answer policy instead of staying silent."""
+
+        def __init__(self, action_endpoint: Any) -> None:
+            super().__init__()
+            self.answer = RemoteAction(ANSWER_ACTION, action_endpoint)
+
+        async def run(self, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+            events = await self.answer.run(output_channel, nlg, tracker, domain)
+            return [e for e in events if isinstance(e, BotUttered)] + [UserUtteranceReverted()]
+
+    return AnsweringFallback
+
+
+def _action_for_name_or_text(action_name_or_text: str, domain: Any, action_endpoint: Any) -> Any:
+    from rasa.shared.core.constants import ACTION_DEFAULT_FALLBACK_NAME
+
+    action = _applied["rasa.core.actions.action.action_for_name_or_text"](action_name_or_text, domain, action_endpoint)
+    if (
+        action_name_or_text == ACTION_DEFAULT_FALLBACK_NAME
+        and action_endpoint is not None
+        and "utter_default" not in domain.responses
+        and ANSWER_ACTION in domain.user_actions
+    ):
+        return _fallback_answer_class()(action_endpoint)
+    return action
+
+
 # -- 5. one port shared by several server processes ---------------------------------------------
 # With SANIC_WORKERS > 1, Sanic 21.12 (Rasa's pin) forks workers that accept on one inherited
 # socket; the first to wake takes every connection waiting (uvloop accepts until the queue is
@@ -305,6 +350,7 @@ def share_port() -> None:
 
 
 def _targets() -> Dict[str, Any]:
+    import rasa.core.actions.action as actions_module
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.engine.runner.dask import DaskGraphRunner
@@ -338,10 +384,16 @@ def _targets() -> Dict[str, Any]:
             "event_classes",
         ),
         "rasa.engine.runner.dask.DaskGraphRunner.run": (DaskGraphRunner, "run", _graph_runner_run, "graph_runner"),
+        "rasa.core.actions.action.action_for_name_or_text": (
+            actions_module,
+            "action_for_name_or_text",
+            _action_for_name_or_text,
+            "fallback_answer",
+        ),
     }
 
 
-NAMES = ("validator", "event_classes", "action_timeout", "intent_shortcut", "graph_runner")
+NAMES = ("validator", "event_classes", "action_timeout", "intent_shortcut", "graph_runner", "fallback_answer")
 
 
 def apply(skip: Optional[List[str]] = None) -> None:

@@ -96,3 +96,18 @@ def test_bad_input_gets_a_clear_message_not_an_error(chat):
     for message in ("", "？？？", "a" * 2000, "<script>alert(1)</script>"):
         messages = chat.assistant.say(chat.sender, message)
         assert isinstance(messages, list)
+
+
+def test_every_message_gets_a_reply_a_stop_with_no_request_in_progress(chat):
+    # no dialogue rule covers stop_request outside the request form: rasa's core fallback, which
+    # had no utter_default to say, now asks the answer policy (assistant/rasa_patches.py 6)
+    text, _ = chat.say("算了，不申请了")
+    assert "没有正在办理的服务申请" in text
+    text, answer = chat.say("平安的住院陪护在合肥能用吗")  # the conversation goes on as before
+    assert answer["covered"] is True
+
+
+def test_an_emergency_is_told_to_call_120_first(chat):
+    text, answer = chat.say("我爸突然胸口疼得厉害，喘不上气，怎么办")
+    assert text.startswith("如果情况紧急，请立即拨打120急救电话") and answer["safety"] == ["emergency"]
+    assert "重疾绿通服务" in text

@@ -77,3 +77,32 @@ def test_other_readings_are_kept_for_the_answer_step():
     ranking = [("ask_coverage", 0.55), ("ask_usage_limit", 0.3), ("ask_time", 0.05)]
     q = interpret(Turn("护工能陪护多少天", "ask_coverage", services=["护工"], ranking=ranking))
     assert q.alternatives == ("ask_usage_limit",)
+
+
+def test_emergency_first():
+    q = interpret(Turn("我爸突然胸口疼得厉害，喘不上气，怎么办", "out_of_scope"))
+    assert q.intent == "safety" and q.safety == ("emergency",)
+    # with a service named, the question stays, safety goes first
+    q = interpret(Turn("我爸中风了，重疾绿通在杭州能用吗", "ask_coverage", services=["重疾绿通"], places=["杭州"]))
+    assert q.intent == "ask_coverage" and q.safety == ("emergency",)
+    # the manual's own words on emergencies are a question about its rules, not an emergency
+    assert interpret(Turn("紧急情况来不及预授权怎么办", "ask_advance_notice")).safety == ()
+
+
+def test_no_medical_advice():
+    q = interpret(Turn("发烧了吃布洛芬还是对乙酰氨基酚", "out_of_scope"))
+    assert q.intent == "safety" and q.safety == ("medical_advice",)
+    both = interpret(Turn("胸痛应该吃什么药", "out_of_scope"))
+    assert both.safety == ("emergency", "medical_advice")
+    # a service's own name is not a drug question ("靶向用药基因检测服务")
+    assert interpret(Turn("靶向用药基因检测怎么申请", "ask_apply", services=["靶向用药基因检测"])).safety == ()
+
+
+def test_insurer_outside_the_manuals():
+    q = interpret(Turn("我买的是太平洋的医疗险，能用住院陪护吗", "inform", services=["住院陪护"]))
+    assert q.intent == "outside_insurer" and q.outside_insurer == "太平洋"
+    # a product of the manuals named as well: answered as asked
+    named = Turn("平安的住院陪护和泰康的比怎么样", "ask_compare", products=["平安"], services=["住院陪护"])
+    assert interpret(named, named_products=1).intent != "outside_insurer"
+    # an emergency is not turned into "which insurers do you know"
+    assert interpret(Turn("我是泰康的，我妈晕倒了", "nlu_fallback")).intent == "safety"

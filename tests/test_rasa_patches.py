@@ -216,3 +216,28 @@ def test_a_hanging_action_server_costs_one_timeout_then_calls_fail_at_once(monke
     first, second = asyncio.run(scenario())
     assert 0.45 < first < 2.0  # the timeout, not Rasa's 300 s
     assert second < 0.1  # the breaker is open: no second wait in the same turn
+
+
+# -- the core fallback answers instead of staying silent ----------------------------------------
+
+
+def test_the_core_fallback_runs_the_answer_policy_when_the_domain_has_no_utter_default():
+    from rasa.core.actions import action as rasa_action
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig
+
+    from knowledge.config import ROOT
+
+    domain = Domain.load(str(ROOT / "bot" / "domain.yml"))
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook")
+    assert "utter_default" not in domain.responses  # why the fallback was silent
+    fallback = rasa_action.action_for_name_or_text("action_default_fallback", domain, endpoint)
+    assert fallback.name() == "action_default_fallback"
+    assert fallback.answer.name() == rasa_patches.ANSWER_ACTION and fallback.answer.action_endpoint is endpoint
+    # a domain that words its own fallback keeps rasa's
+    worded = Domain.from_dict({"responses": {"utter_default": [{"text": "?"}]}, "actions": ["action_answer"]})
+    assert type(rasa_action.action_for_name_or_text("action_default_fallback", worded, endpoint)) is (
+        rasa_action.ActionDefaultFallback
+    )
+    # other actions are rasa's own
+    assert type(rasa_action.action_for_name_or_text("action_listen", domain, endpoint)) is rasa_action.ActionListen

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.interpret import Question
+from actions.policy.lists import SAFETY
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
@@ -75,6 +76,7 @@ class Answer:
     extra: Dict[str, Any] = field(default_factory=dict)  # structured payload fields
     keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
     asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
+    before: Optional["Answer"] = None  # said first (the safety answer before the answer to the question)
 
     @property
     def weak(self) -> bool:
@@ -471,7 +473,77 @@ def fallback(n: Need) -> Answer:
     return Answer("not_understood", "fallback")
 
 
+def _in_scope(n: Need, services: Sequence[ServiceInfo]) -> List[ServiceInfo]:
+    """The services of the conversation's product, or of every product when none is known."""
+    return [s for s in services if n.product is None or s.product.id == n.product.id]
+
+
+def _offering(n: Need, names: Sequence[str]) -> List[ServiceInfo]:
+    out: List[ServiceInfo] = []
+    for name in names:
+        out += [s for s in _in_scope(n, n.kb.products_offering(name)) if s not in out]
+    return out
+
+
+def safety(n: Need) -> Answer:
+    """An emergency: 120 first, then the manuals' own sentences on emergencies and the services that
+    help (绿通); a medical question: no advice, the manuals' services for talking to a doctor."""
+    data: Dict[str, Any] = {"emergency": "emergency" in n.q.safety, "medical_advice": "medical_advice" in n.q.safety}
+    sentences: List[Tuple[str, List[ProductInfo], Source]] = []
+    if data["emergency"]:
+        products = [n.product] if n.product else n.kb.products()
+        for p in products:
+            for hit in n.kb.search(" ".join(SAFETY.manual_words), product=p, limit=10):
+                if not any(w in hit["text"] for w in SAFETY.manual_words):
+                    continue
+                same = next((x for x in sentences if x[0] == hit["text"]), None)
+                if same is None:
+                    sentences.append((hit["text"], [p], hit_source(hit)))
+                elif p not in same[1]:
+                    same[1].append(p)
+        sentences = sentences[:MAX_RULES]
+        data["services"] = _offering(n, SAFETY.service_names)
+    data["sentences"] = sentences
+    data["doctors"] = _offering(n, SAFETY.doctor_services)
+    data["hotlines"] = n.kb.contacts(n.product, "hotline")[:1] if n.product else []
+    return Answer(
+        "safety",
+        "safety",
+        n.product,
+        sources=[x[2] for x in sentences] + [s.source() for s in data.get("services", []) + data["doctors"]],
+        data=data,
+        extra={"safety": list(n.q.safety)},
+    )
+
+
+def outside_insurer(n: Need) -> Answer:
+    """An insurer the manuals are not from: which insurers and products the assistant knows, and
+    which of them have the service asked about."""
+    offering = n.kb.products_offering(n.q.slots["service"]) if n.q.slots.get("service") else []
+    return Answer(
+        "outside_insurer",
+        "outside_manuals",
+        missing="product",
+        options=[p.name for p in n.kb.products()],
+        data={
+            "name": n.q.outside_insurer,
+            "products": n.kb.products(),
+            "offering": offering,
+            "words": n.q.slots.get("service"),
+        },
+        extra={"insurer": n.q.outside_insurer},
+    )
+
+
+def nothing_to_stop(n: Need) -> Answer:
+    """ "算了，不申请了" with no request in progress (the request form answers it when one is)."""
+    return Answer("nothing_to_stop", "chitchat", keeps_pending=True)
+
+
 HANDLERS: Dict[str, Handler] = {
+    "safety": safety,
+    "stop_request": nothing_to_stop,
+    "outside_insurer": outside_insurer,
     "affirm": acknowledge,
     "deny": acknowledge,
     "ask_coverage": coverage,
@@ -490,10 +562,20 @@ FACT_QUESTIONS = (*SERVICE_FACTS, *PRODUCT_RULES)
 
 
 def compose(kb: KnowledgeBase, q: Question, r: Resolved) -> Answer:
-    """The answer to the question; when the store has nothing of the kind asked and the NLU's
-    next reading is also likely, the answer to that reading if the store has one.
-    "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
+    """The answer to the question, with the safety answer before it when the message needs one."""
     need = Need(kb, q, r)
+    answer = _answer(need)
+    if q.safety and answer.shape != "safety":  # safety before anything else
+        answer.before = safety(need)
+        answer.extra["safety"] = list(q.safety)
+    return answer
+
+
+def _answer(need: Need) -> Answer:
+    """The handler's answer; when the store has nothing of the kind asked and the NLU's next
+    reading is also likely, the answer to that reading if the store has one.
+    "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
+    q = need.q
     answer = HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:
         for other in q.alternatives:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
+from actions.policy.lists import OTHER_INSURERS, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn
 
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
@@ -31,6 +32,8 @@ class Question:
     slots: Dict[str, Optional[str]] = field(default_factory=dict)  # what this message sets
     alternatives: Tuple[str, ...] = ()  # the NLU's next likely readings, best first
     applied: Tuple[str, ...] = ()  # the names of the rules that shaped it
+    safety: Tuple[str, ...] = ()  # said before anything else: "emergency", "medical_advice"
+    outside_insurer: Optional[str] = None  # an insurer named that has no product in the manuals
 
     @property
     def in_person(self) -> bool:
@@ -48,9 +51,33 @@ class Question:
 Rule = Callable[[Question, Turn, int, Calibration], Optional[Question]]
 
 
+def emergency_first(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "我爸突然胸口疼，喘不上气": call 120 first, whatever else is asked; with no service named
+    nothing else is asked (the terms: data/safety.yml)."""
+    if not any(w in q.text for w in SAFETY.emergency):
+        return None
+    return replace(q, safety=q.safety + ("emergency",), intent=q.intent if turn.services else "safety")
+
+
+def no_medical_advice(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "发烧了吃布洛芬还是对乙酰氨基酚": no drug or treatment advice, a pointer to a doctor."""
+    if not any(w in q.detail for w in SAFETY.medical_advice):
+        return None
+    return replace(q, safety=q.safety + ("medical_advice",), intent=q.intent if turn.services else "safety")
+
+
+def insurer_outside_the_manuals(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "我买的是太平洋的医疗险，能用住院陪护吗": an insurer none of the manuals is from (and no
+    product of theirs named) is said so plainly (the names: data/insurers.yml)."""
+    if q.intent == "safety" or named_products:
+        return None
+    name = OTHER_INSURERS.named_in(q.text)
+    return replace(q, intent="outside_insurer", outside_insurer=name) if name else None
+
+
 def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "是的" after "您是指杭州市吗": the suggested place, and the question that was pending."""
-    if turn.intent != "affirm" or not turn.pending:
+    if q.intent != "affirm" or not turn.pending:
         return None
     slots = {**q.slots, "place": turn.pending}
     return replace(q, intent=turn.last_question or "ask_coverage", place_words=turn.pending, slots=slots)
@@ -117,6 +144,9 @@ def another_service_starts_afresh(q: Question, turn: Turn, named_products: int, 
 
 
 RULES: List[Rule] = [
+    emergency_first,
+    no_medical_advice,
+    insurer_outside_the_manuals,
     confirmed_suggestion,
     follow_up,
     unsure_about_a_named_service,

@@ -332,7 +332,62 @@ def _not_understood(a: Answer) -> Worded:
     return "抱歉，我没有理解您的问题。您可以换个说法，或者说“转人工”获取客服热线。", []
 
 
+def _services_line(services: Sequence[Any]) -> str:
+    return "、".join(f"{s.product.name}的{s.name}" for s in services)
+
+
+def _safety(a: Answer) -> Worded:
+    d = a.data
+    lines = []
+    if d["emergency"]:
+        lines.append("如果情况紧急，请立即拨打120急救电话，或尽快前往最近的医院急诊科。")
+    if d["emergency"]:
+        lines.append("我不能提供医疗或用药建议，病情、用药和治疗请听从医生的意见。")
+    else:
+        lines.append(
+            "我不能提供医疗或用药建议，病情、用药和治疗请咨询医生或药师；如果情况紧急，请拨打120或前往最近的医院急诊科。"
+        )
+    if d["sentences"]:
+        lines.append("服务手册中与紧急情况有关的说明：")
+        for text, products, source in d["sentences"]:
+            owners = "、".join(p.name for p in products)
+            lines.append(f"· {clean(text)}（{owners}，来源：《{source.title}》{source.section}）")
+    if d.get("services"):
+        lines.append(f"手册中可以协助安排就医的服务（需按手册申请，不能代替急救）：{_services_line(d['services'])}。")
+    if d["doctors"] and not d["emergency"]:
+        lines.append(f"手册中可以咨询医生的服务：{_services_line(d['doctors'])}。")
+    if d["hotlines"]:
+        lines.append(call_line(d["hotlines"]))
+    return "\n".join(lines), []
+
+
+def _outside_insurer(a: Answer) -> Worded:
+    d = a.data
+    by_insurer: Dict[str, List[Any]] = {}
+    for p in d["products"]:  # 众安 names its company two ways in its manuals: grouped by its short name
+        by_insurer.setdefault(p.insurer_aliases[0] if p.insurer_aliases else p.insurer, []).append(p)
+    lines = [
+        f"我能查到的服务手册里没有{d['name']}的产品，所以无法回答{d['name']}保单的服务问题。"
+        "我能解答的是这些保险公司的产品："
+    ]
+    for products in by_insurer.values():
+        insurer = min((p.insurer for p in products), key=len)
+        lines.append(f"· {insurer}：{'、'.join(p.name for p in products)}")
+    if d["offering"]:
+        names = "、".join(s.product.name for s in d["offering"])
+        lines.append(f"其中有“{d['words']}”这项服务的产品：{names}。")
+    lines.append("如果您的保单是其中之一，请告诉我产品名称；其他公司的保单请咨询该公司的客服。")
+    return "\n".join(lines), product_buttons(a.options)
+
+
+def _nothing_to_stop(a: Answer) -> Worded:
+    return "好的。目前没有正在办理的服务申请，不需要停止。还有其他问题可以随时问我。", []
+
+
 SHAPES: Dict[str, Callable[[Answer], Worded]] = {
+    "nothing_to_stop": _nothing_to_stop,
+    "safety": _safety,
+    "outside_insurer": _outside_insurer,
     "ack": _ack,
     "ask_service": _ask_service,
     "not_in_product": _not_in_product,
@@ -365,6 +420,8 @@ def render(answer: Answer, style: str = "chat") -> Reply:
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {STYLES}")
     text, buttons = SHAPES[answer.shape](answer)
+    if answer.before is not None:  # the safety answer first
+        text = SHAPES[answer.before.shape](answer.before)[0] + "\n\n" + text
     if style == "butler" and len(unique_sources(answer.sources)) > 3:
         text += "\n全部来源：" + "；".join(f"《{s.title}》{s.section}" for s in unique_sources(answer.sources))
     return Reply(

@@ -1,0 +1,51 @@
+"""The policy's word lists, read once from data/ (one file per list, so each is kept in one place)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Tuple
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Safety:
+    emergency: Tuple[str, ...]  # words of a message describing a medical emergency
+    medical_advice: Tuple[str, ...]  # words of a question asking for a drug or a treatment
+    manual_words: Tuple[str, ...]  # the manuals' words in their own sentences on emergencies
+    service_names: Tuple[str, ...]  # names of the manuals' services that help in one (绿通)
+    doctor_services: Tuple[str, ...]  # names of the manuals' services for talking to a doctor
+
+
+@dataclass(frozen=True)
+class OtherInsurers:
+    names: Tuple[str, ...]  # insurers with no product in the manuals
+    not_names: Tuple[str, ...]  # words that contain such a name without meaning it
+
+    def named_in(self, text: str) -> Optional[str]:
+        """The first outside insurer the text names (the longest at a place), or None."""
+        for word in self.not_names:
+            text = text.replace(word, " ")
+        found = [(text.find(n), -len(n), n) for n in self.names if n in text]
+        return min(found)[2] if found else None
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load((DATA / name).read_text("utf-8"))
+
+
+def _safety() -> Safety:
+    d = _read("safety.yml")
+    return Safety(*(tuple(d[k]) for k in Safety.__dataclass_fields__))
+
+
+def _insurers() -> OtherInsurers:
+    d = _read("insurers.yml")
+    return OtherInsurers(tuple(d["insurers"]), tuple(d.get("not_insurers") or ()))
+
+
+SAFETY = _safety()
+OTHER_INSURERS = _insurers()

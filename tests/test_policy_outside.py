@@ -1,0 +1,69 @@
+"""What the manuals do not cover, said plainly: an insurer none of them is from, a stop with no
+request in progress (real store, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.policy import Answerer, Turn
+from actions.policy.lists import OTHER_INSURERS
+
+
+@pytest.fixture(scope="module")
+def bot(kb):
+    return Answerer(kb)
+
+
+def ask(bot, text, intent, **kw):
+    return bot.answer(Turn(text=text, intent=intent, **kw))
+
+
+def test_no_outside_insurer_names_a_product_of_the_store(kb):
+    for name in OTHER_INSURERS.names:
+        assert kb.find_products(name) == [], name
+        for p in kb.products():
+            assert all(name not in a and a not in name for a in (*p.aliases, *p.insurer_aliases)), (name, p.id)
+
+
+@pytest.mark.parametrize(
+    "text, intent, services",
+    [
+        ("我买的是太平洋的医疗险，能用住院陪护吗", "inform", ["住院陪护"]),
+        ("人保的住院垫付怎么申请", "ask_apply", ["住院垫付"]),
+        ("我是中国人寿的客户，有什么服务", "ask_eligibility", []),
+        ("泰康的二诊在杭州能用吗", "ask_coverage", ["二诊"]),
+    ],
+)
+def test_an_insurer_outside_the_manuals_hears_which_ones_are_known(bot, kb, text, intent, services):
+    reply = ask(bot, text, intent, services=services, product="pingan_health")
+    assert reply.answer_type == "outside_manuals"
+    assert "服务手册里没有" in reply.text and "请问您的保单是哪个产品" not in reply.text
+    for p in kb.products():  # every product of the store, by name
+        assert p.name in reply.text
+    offering = kb.products_offering(services[0]) if services else []
+    for svc in offering:  # and which of them have the service asked about
+        assert svc.product.name in reply.text.split("这项服务的产品：")[1]
+
+
+def test_a_known_product_named_beside_another_insurer_is_answered(bot):
+    reply = ask(
+        bot,
+        "平安的住院陪护在合肥能用吗，我还有份泰康的",
+        "ask_coverage",
+        products=["平安"],
+        services=["住院陪护"],
+        places=["合肥"],
+    )
+    assert reply.answer_type == "coverage" and reply.covered is True
+
+
+def test_words_holding_an_insurers_name_are_not_it():
+    assert OTHER_INSURERS.named_in("我个人保险买的是平安") is None
+    assert OTHER_INSURERS.named_in("我是人保的") == "人保"
+    assert OTHER_INSURERS.named_in("中国人保的") == "中国人保"  # the longest name at the place
+
+
+def test_a_stop_with_no_request_in_progress_gets_a_reply(bot):
+    reply = ask(bot, "算了，不申请了", "stop_request", product="pingan_health", pending="杭州市")
+    assert reply.text and "没有正在办理的服务申请" in reply.text
+    assert "pending" not in reply.slots  # a suggestion made before stays open
