@@ -86,7 +86,9 @@ class ManualText:
     foot of its page and heads the whole page; a moved block is read as if printed under its heading.
     """
 
-    def __init__(self, text: str, section_names: Iterable[str], moved: Sequence[Tuple[int, int, int, str, str]] = ()):
+    def __init__(
+        self, text: str, section_names: Iterable[str], moved: Sequence[Tuple[int, int, int, str, str]] = ()
+    ) -> None:
         self.raw = text.splitlines()
         self.lines = [normalise(line) for line in self.raw]
         self.joined = "".join(self.lines)
