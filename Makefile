@@ -76,6 +76,10 @@ validate: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not model" -p no:cacheprovider
 
+## plant each one-line bug of tools/mutations.yml in a copy of the tree, run its fast tests; prints the survivors
+mutation: $(STAMP)
+	$(PY) tools/mutation_check.py
+
 ## lint, data validation, then the whole suite (one training, the servers, the browser)
 test: lint validate $(CHROMIUM)
 	$(PY) -m pytest

@@ -120,7 +120,8 @@ def test_coverage_without_place_summarises_by_province(bot):
 
 def test_waiting_period_and_sharing_rules(bot):
     waiting = ask(bot, "等待期多久", "ask_waiting_period", product="pingan_health")
-    assert "30" in waiting.text and waiting.answer_type == "rule"
+    # 004 敬请注意: 本合同生效日起 30 内（含第 30 天）为等待期
+    assert "本合同生效日起 30 内（含第 30 天）为等待期" in waiting.text and waiting.answer_type == "rule"
     sharing = ask(bot, "家人能共用吗", "ask_sharing", products=["平安"])
     assert "直系亲属" in sharing.text
 

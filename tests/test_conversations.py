@@ -66,7 +66,8 @@ def test_ambiguous_product_is_asked_then_answered(chat):
     text, answer = chat.say("住院陪护一年能用几次")
     assert answer["type"] == "clarify" and "平安健康 医疗险" in answer["options"]
     text, answer = chat.say("我买的是平安健康险")
-    assert answer["type"] == "rule" and answer["product_id"] == "pingan_health" and "1" in text
+    assert answer["type"] == "rule" and answer["product_id"] == "pingan_health"
+    assert "保障期间服务仅限 1次" in text  # 004 6.7 天住院陪护 / 6.2 服务标准
 
 
 def test_question_the_manual_does_not_answer(chat):
@@ -95,7 +96,7 @@ def test_small_talk(chat):
 def test_bad_input_gets_a_clear_message_not_an_error(chat):
     for message in ("", "？？？", "a" * 2000, "<script>alert(1)</script>"):
         messages = chat.assistant.say(chat.sender, message)
-        assert isinstance(messages, list)
+        assert any(m.get("text") for m in messages), (message[:20], messages)
 
 
 def test_every_message_gets_a_reply_a_stop_with_no_request_in_progress(chat):

@@ -4,7 +4,8 @@ SQLite and on PostgreSQL: exactly one request is stored and both confirmations a
 The race is arranged, not hoped for: the desk reads its clock in ``submit`` right after it looked for a request
 stored for the draft, so a clock that waits there lets every confirmation look (and find nothing) before any
 stores.  In the ordered runs the first then stores its request alone and the second follows — the interleaving
-that only the database's unique draft key and the desk's "a parallel confirmation won" branch can answer.
+that only the database's unique draft key and the desk's "a parallel confirmation won" branch can answer
+(or, for a service with a usage limit, the desk's look for the stored draft before it refuses by the limit).
 The free run lets them go together.
 """
 
@@ -39,6 +40,9 @@ VALUES = {
     "phone": "13900002222",
 }
 TIMEOUT = 60
+# 004 住院垫付 has no usage limit: the second confirmation gets as far as the insert, where only the unique
+# draft key stops it; 就医陪诊 (每个保险期间 1次) meets the limit its twin's request now fills, before the insert.
+SERVICES = ["inpatient_advance", "escort"]
 
 
 class RacingClock:
@@ -58,12 +62,12 @@ class RacingClock:
         return NOW
 
 
-def _confirm(kb_url: str, url: str, gate, first_done, goes_first: Optional[bool], results) -> None:
+def _confirm(kb_url: str, url: str, service: str, gate, first_done, goes_first: Optional[bool], results) -> None:
     """One confirmation of draft "same" (a thread's or a process's body); puts (created, reference) or the error."""
     try:
         desk = ServiceDesk(KnowledgeBase(kb_url), url, clock=RacingClock(gate, first_done, goes_first))
         pol = desk.policy(POLICY["number"])
-        sub = desk.submit("rest", "u1", pol, desk.service_of(pol, "escort"), VALUES, "same")
+        sub = desk.submit("rest", "u1", pol, desk.service_of(pol, service), VALUES, "same")
         results.put((sub.created, sub.request.reference))
     except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
         results.put(("error", repr(exc)))
@@ -93,14 +97,22 @@ def _check(desk: ServiceDesk, outcomes) -> None:
     assert [r.reference for r in stored] == [outcomes[0][1]]
 
 
-def _threads(desk: ServiceDesk, order) -> list:
+def _threads(desk: ServiceDesk, service: str, order) -> list:
     import queue
 
     gate, first_done, results = threading.Barrier(len(order)), threading.Event(), queue.Queue()
     workers = [
         threading.Thread(
             target=_confirm,
-            args=(desk.kb.url, desk.engine.url.render_as_string(hide_password=False), gate, first_done, o, results),
+            args=(
+                desk.kb.url,
+                desk.engine.url.render_as_string(hide_password=False),
+                service,
+                gate,
+                first_done,
+                o,
+                results,
+            ),
         )
         for o in order
     ]
@@ -111,17 +123,19 @@ def _threads(desk: ServiceDesk, order) -> list:
     return [results.get_nowait() for _ in order]
 
 
+@pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize("order", [(True, False), (None, None, None, None)], ids=["ordered", "free"])
-def test_two_threads_confirming_one_draft_store_one_request(store, order):
-    _check(store, _threads(store, order))
+def test_two_threads_confirming_one_draft_store_one_request(store, service, order):
+    _check(store, _threads(store, service, order))
 
 
-def test_two_processes_confirming_one_draft_store_one_request(store):
+@pytest.mark.parametrize("service", SERVICES)
+def test_two_processes_confirming_one_draft_store_one_request(store, service):
     ctx = multiprocessing.get_context("spawn")
     gate, first_done, results = ctx.Barrier(2), ctx.Event(), ctx.Queue()
     url = store.engine.url.render_as_string(hide_password=False)
     procs = [
-        ctx.Process(target=_confirm, args=(store.kb.url, url, gate, first_done, goes_first, results))
+        ctx.Process(target=_confirm, args=(store.kb.url, url, service, gate, first_done, goes_first, results))
         for goes_first in (True, False)
     ]
     for proc in procs:
