@@ -1,10 +1,12 @@
 """NLU quality on a test set written independently of the training data.
 
-`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model. The bars sit just under what
-is measured, so a change that loses a few examples fails here: measured 2026-12-02 on this test set
-(`make eval-nlu`), intent accuracy 96.1% (562/585) and entity micro F1 99.5%; the intent bar lets
-three more examples go wrong, the entity bar about two mentions. Raise them as the figures rise.
-The test set must share no example with bot/data.
+`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model. The bars were set just under
+what was measured on 2026-12-02 (`make eval-nlu`): intent accuracy 96.1% (562/585), entity micro F1
+99.5%. That figure was inflated: 193 of the test questions equalled or nearly equalled a training
+example once names are masked. Rewritten into other wordings, the same model (3693df24…) measures
+91.5% (535/585; 161/193 on the rewritten questions, 188/193 before) and entity F1 99.6%, so the
+intent bar fails until the training data covers those wordings; the bar is left where it was.
+The test set must share no example with bot/data, as typed or as the classifier sees it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ def test_test_set_is_large_and_disjoint_from_the_training_data():
     assert len(test) >= 400
     train = set().union(*(_texts(p) for p in (ROOT / "bot" / "data").glob("*.yml") if "nlu:" in p.read_text("utf-8")))
     assert not test & train, f"in both: {sorted(test & train)[:10]}"
+
+
+def test_test_set_is_held_out_as_the_classifier_sees_it(kb):
+    """Names masked (the NLU classifies "<place>能用<service>吗", not "温州能用垫付吗"), no test question may
+    equal or nearly equal a training example (evaluation.heldout)."""
+    from evaluation.heldout import overlaps, store_finder, training_questions
+
+    test = [m.get("text") for m in load_data(str(TEST_SET)).training_examples]
+    found = overlaps(test, training_questions(sorted((ROOT / "bot" / "data").glob("*.yml"))), store_finder(kb))
+    assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:15]]
 
 
 @pytest.fixture(scope="module")
