@@ -106,3 +106,14 @@ def test_insurer_outside_the_manuals():
     assert interpret(named, named_products=1).intent != "outside_insurer"
     # an emergency is not turned into "which insurers do you know"
     assert interpret(Turn("我是泰康的，我妈晕倒了", "nlu_fallback")).intent == "safety"
+
+
+def test_a_service_in_other_words():
+    assert interpret(Turn("有没有上门做饭的服务", "ask_services")).described_service == ("上门", "做饭")
+    assert interpret(Turn("平安有宠物医疗服务吗", "ask_services", products=["平安"])).described_service == (
+        "宠物",
+        "医疗",
+    )
+    # the question's own words name nothing; a named service needs no other words
+    assert interpret(Turn("你们一共有哪些服务", "ask_services")).described_service == ()
+    assert interpret(Turn("住院陪护服务在杭州能用吗", "ask_coverage", services=["住院陪护"])).described_service == ()

@@ -67,3 +67,23 @@ def test_a_stop_with_no_request_in_progress_gets_a_reply(bot):
     reply = ask(bot, "算了，不申请了", "stop_request", product="pingan_health", pending="杭州市")
     assert reply.text and "没有正在办理的服务申请" in reply.text
     assert "pending" not in reply.slots  # a suggestion made before stays open
+
+
+def test_a_service_no_product_offers_is_said_so_with_the_closest_that_exist(bot, kb):
+    reply = ask(bot, "有没有上门做饭的服务", "ask_services")
+    assert reply.answer_type == "not_offered" and "服务手册中没有“上门做饭”这项服务" in reply.text
+    close = [s for s in kb.all_services() if any("上门" in a for a in (s.name, *s.aliases))]
+    assert close and all(f"{s.product.name}的{s.name}" in reply.text for s in close)
+    assert "请问您的保单是哪个产品" not in reply.text
+    # within the product of the conversation, and without "close" services that only share a common word
+    reply = ask(bot, "平安有宠物医疗服务吗", "ask_services", products=["平安"])
+    assert reply.answer_type == "not_offered" and reply.product.id == "pingan_health"
+    assert "没有“宠物医疗”这项服务" in reply.text and "相近的服务有" not in reply.text
+
+
+def test_services_the_manuals_have_in_other_words_are_not_refused(bot):
+    assert ask(bot, "平安有哪些服务", "ask_services", products=["平安"]).answer_type == "services"
+    assert ask(bot, "有没有帮忙挂号的服务", "ask_services").answer_type != "not_offered"  # 挂号 is in the manuals
+    assert ask(bot, "安盛天平医疗险都有哪些健康管理服务", "ask_services", products=["安盛天平医疗险"]).answer_type == (
+        "services"
+    )

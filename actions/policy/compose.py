@@ -128,6 +128,8 @@ def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
     """The answer that says which service is missing, or asks which one (or which product)."""
     if lookup.problem == "unnamed":
         return product_passage(n) or Answer("ask_service", "clarify", n.product, missing="service")
+    if lookup.problem == "not_offered":
+        return not_offered(n, lookup)
     if lookup.problem == "not_in_product":
         return Answer(
             "not_in_product",
@@ -155,6 +157,18 @@ def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
         options=options,
         data={"words": lookup.words},
         extra={"options": options},
+    )
+
+
+def not_offered(n: Need, lookup: ServiceLookup) -> Answer:
+    """A service no manual has (of the product, if known): said so, with the closest that exist."""
+    return Answer(
+        "not_offered",
+        "not_offered",
+        n.product,
+        sources=[s.source() for s in lookup.offering],
+        data={"words": lookup.words, "close": lookup.offering},
+        extra={"missing": "service"},
     )
 
 
@@ -576,6 +590,8 @@ def _answer(need: Need) -> Answer:
     reading is also likely, the answer to that reading if the store has one.
     "住院护工能陪护多少天" read as a coverage question has no answer; read as a usage limit it has."""
     q = need.q
+    if need.r.lookup.problem == "not_offered":
+        return not_offered(need, need.r.lookup)
     answer = HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:
         for other in q.alternatives:

@@ -9,13 +9,20 @@ the resolve step counts), and nothing here is wording.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
-from actions.policy.lists import OTHER_INSURERS, SAFETY
+from actions.policy.lists import OTHER_INSURERS, QUESTION_FRAME, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn
 
+# "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
+# store knows (the name stands before 服务).
+DESCRIBED_SERVICE = re.compile(r"([\u4e00-\u9fff]{2,12}?)的?服务")
+INTERROGATIVES = ("哪", "几", "什么", "啥", "多少")
+# The questions that may ask for a service in other words.
+DESCRIBED_SERVICE_QUESTIONS = ("ask_services", "ask_service_info", "ask_coverage", "ask_apply")
 # Words that ask about the place-bound form of a service also given online (线下面诊 vs 视频会诊).
 IN_PERSON_WORDS = ("线下", "面诊", "当面", "到院", "现场", "面对面")
 
@@ -34,6 +41,7 @@ class Question:
     applied: Tuple[str, ...] = ()  # the names of the rules that shaped it
     safety: Tuple[str, ...] = ()  # said before anything else: "emergency", "medical_advice"
     outside_insurer: Optional[str] = None  # an insurer named that has no product in the manuals
+    described_service: Tuple[str, ...] = ()  # the words of a service named in other words ("宠物", "医疗")
 
     @property
     def in_person(self) -> bool:
@@ -73,6 +81,29 @@ def insurer_outside_the_manuals(q: Question, turn: Turn, named_products: int, ca
         return None
     name = OTHER_INSURERS.named_in(q.text)
     return replace(q, intent="outside_insurer", outside_insurer=name) if name else None
+
+
+def a_service_in_other_words(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "平安有宠物医疗服务吗", "有没有上门做饭的服务": no service the store knows is named, but one is
+    asked for; the words right before 服务 (after the last question word) are kept for the resolve
+    step to look up ("平安有哪些服务" names none)."""
+    if turn.services or q.intent not in DESCRIBED_SERVICE_QUESTIONS:
+        return None
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    match = DESCRIBED_SERVICE.search(q.detail)
+    if match is None:
+        return None
+    words = [w for w in jieba.lcut(match.group(1)) if w.strip()]
+    frame = [
+        i
+        for i, w in enumerate(words)
+        if w in QUESTION_WORDS or w in STOPWORDS or w in QUESTION_FRAME or any(x in w for x in INTERROGATIVES)
+    ]
+    tail = tuple(w for w in words[frame[-1] + 1 if frame else 0 :] if w != "的")
+    return replace(q, described_service=tail) if tail else None
 
 
 def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
@@ -147,6 +178,7 @@ RULES: List[Rule] = [
     emergency_first,
     no_medical_advice,
     insurer_outside_the_manuals,
+    a_service_in_other_words,
     confirmed_suggestion,
     follow_up,
     unsure_about_a_named_service,

@@ -48,4 +48,5 @@ def _insurers() -> OtherInsurers:
 
 
 SAFETY = _safety()
+QUESTION_FRAME = tuple(_read("question_words.yml"))
 OTHER_INSURERS = _insurers()

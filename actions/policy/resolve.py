@@ -8,7 +8,8 @@ No wording here: the render step says it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional
+from functools import lru_cache
+from typing import List, Optional, Tuple
 
 from actions.policy.interpret import Question
 from actions.policy.turn import Turn
@@ -21,8 +22,10 @@ class ServiceLookup:
 
     ``problem``: None (found), "unnamed" (no service in the question or the context),
     "not_in_product" (the product has no such service), "did_you_mean" (no product offers the
-    words; ``close`` holds the nearest names), "unknown" (nothing near) or "which_product"
-    (``offering`` holds one service per product that has it).
+    words; ``close`` holds the nearest names), "unknown" (nothing near), "which_product"
+    (``offering`` holds one service per product that has it) or "not_offered" (a service asked
+    for in other words, with a word no manual uses; ``offering`` holds the services whose names
+    share one of its other words).
     """
 
     words: Optional[str]
@@ -88,13 +91,45 @@ def lookup_service(
     return ServiceLookup(words, problem="which_product", offering=offering)
 
 
+@lru_cache(maxsize=4)
+def manuals_text(kb: KnowledgeBase) -> str:
+    """Every passage and service name of the store, as one text to look words up in."""
+    passages = (f"{p[3]}\n{p[4]}" for p in kb.prepare_search().passages)
+    names = (f"{s.name}\n" + "\n".join(s.aliases) for s in kb.all_services())
+    return "\n".join([*passages, *names])
+
+
+def described_service(kb: KnowledgeBase, product: Optional[ProductInfo], words: Tuple[str, ...]) -> ServiceLookup:
+    """A service asked for in other words: not offered when one of its words is in no manual;
+    the closest are the services (of the product, if known) whose names hold one of the others."""
+    phrase = "".join(words)
+    text = manuals_text(kb)
+    if not words or all(w in text for w in words):
+        return ServiceLookup(None, problem="unnamed")
+    known = [w for w in words if len(w) >= 2 and w in text]
+
+    def holds(s: ServiceInfo, w: str) -> bool:
+        return any(w in a for a in (s.name, *s.aliases))
+
+    # a word many services' names hold (医疗) says nothing of closeness; a rare one (上门) does
+    rare = [w for w in known if sum(holds(s, w) for s in kb.all_services()) <= MAX_CLOSE]
+    scope = kb.services_of(product) if product is not None else kb.all_services()
+    close = [s for s in scope if any(holds(s, w) for w in rare)]
+    return ServiceLookup(phrase, problem="not_offered", offering=close)
+
+
 def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
     """Product and service for the question, from this message's names and the conversation's slots."""
     named = mentioned_products(kb, turn)
     product_id = named[0].id if len(named) == 1 else turn.product
     product = kb.get_product(product_id) if product_id else None
     candidates = [] if product is not None else named
-    return Resolved(product, candidates, named, lookup_service(kb, product, candidates, question.service_words))
+    lookup = lookup_service(kb, product, candidates, question.service_words)
+    if lookup.problem == "unnamed" and question.described_service:
+        lookup = described_service(kb, product, question.described_service)
+    return Resolved(product, candidates, named, lookup)
 
 
 _CLOSE_ENOUGH = 80
+# More services than this sharing a word are not "close": the word is too common to say so.
+MAX_CLOSE = 3

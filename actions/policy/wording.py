@@ -380,11 +380,25 @@ def _outside_insurer(a: Answer) -> Worded:
     return "\n".join(lines), product_buttons(a.options)
 
 
+def _not_offered(a: Answer) -> Worded:
+    scope = f"{a.product.name}的" if a.product else ""
+    text = f"{scope}服务手册中没有“{a.data['words']}”这项服务。"
+    if a.data["close"]:
+        text += f"相近的服务有：{_services_line(a.data['close'])}。"
+    else:
+        text += "手册中也没有相近的服务。"
+    text += (
+        f"想了解{a.product.name}有哪些服务，可以直接问我。" if a.product else "告诉我您的产品，我可以列出它有哪些服务。"
+    )
+    return text + source_line(a.sources, a.product), []
+
+
 def _nothing_to_stop(a: Answer) -> Worded:
     return "好的。目前没有正在办理的服务申请，不需要停止。还有其他问题可以随时问我。", []
 
 
 SHAPES: Dict[str, Callable[[Answer], Worded]] = {
+    "not_offered": _not_offered,
     "nothing_to_stop": _nothing_to_stop,
     "safety": _safety,
     "outside_insurer": _outside_insurer,
