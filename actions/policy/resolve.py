@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 
 from actions.policy.interpret import Question
 from actions.policy.turn import Turn
-from knowledge.api import KnowledgeBase, ProductInfo, ServiceInfo, ServiceMatch
+from knowledge.api import SERVICE_MATCH_CUTOFF, KnowledgeBase, ProductInfo, ServiceInfo, ServiceMatch
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def lookup_service(
         svc = kb.service(product, words)
         if svc is not None:
             return ServiceLookup(words, svc)
-        close = [m for m in kb.find_services(words, product) if m.score >= _CLOSE_ENOUGH]
+        close = kb.find_services(words, product, cutoff=SERVICE_MATCH_CUTOFF)
         if close:
             return ServiceLookup(words, close[0].service)
         return ServiceLookup(
@@ -130,6 +130,5 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
     return Resolved(product, candidates, named, lookup)
 
 
-_CLOSE_ENOUGH = 80
 # More services than this sharing a word are not "close": the word is too common to say so.
 MAX_CLOSE = 3
