@@ -77,6 +77,11 @@ def _service(tracker: Tracker, policy):
     return desk().service_of(policy, key) if policy and key else None
 
 
+def _say(dispatcher: CollectingDispatcher, text: str, **request: Any) -> None:
+    """A message with its structured payload ({"request": {...}}) for the console and the tests."""
+    dispatcher.utter_message(text=text, json_message={"request": request})
+
+
 def _refused(ended: bool) -> Dict[str, str]:
     """The outcome slot when the desk ended the request (a rule refused it): the form then stops asking."""
     return {OUTCOME: "refused"} if ended else {}
@@ -89,14 +94,24 @@ def _reset() -> List[EventType]:
 def _choose(policy, mention: Optional[str], dispatcher: CollectingDispatcher) -> Dict[str, Any]:
     step = desk().choose_service(policy, mention or "")
     if step.message and (step.value or step.end or mention):
-        dispatcher.utter_message(text=step.message, json_message={"request": {"step": "service", "code": step.code}})
+        _say(dispatcher, step.message, step="service", code=step.code)
     events: Dict[str, Any] = {SERVICE: step.value, **_refused(step.end)}
     if step.value:  # a question in the middle of the form is then about this service
         events.update(product=policy.product_id, service=desk().service_of(policy, step.value).name)
     return events
 
 
-class DeskAction:
+class _Named:
+    """rasa-sdk's name of an action as a class attribute. A mixin (listed before Action), so rasa-sdk
+    does not take it for an action of its own."""
+
+    action_name = ""
+
+    def name(self) -> Text:
+        return self.action_name
+
+
+class DeskAction(_Named):
     """An action whose work reads or writes the request store: done in a thread, so the action
     server's event loop goes on serving other conversations while the database answers.
     A mixin (listed before Action), so rasa-sdk does not take it for an action of its own."""
@@ -111,8 +126,7 @@ class DeskAction:
 class ActionStartServiceRequest(DeskAction, Action):
     """A new request: a fresh draft key, and the service the message names checked against the bound policy."""
 
-    def name(self) -> Text:
-        return "action_start_service_request"
+    action_name = "action_start_service_request"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events = _reset() + [SlotSet(DRAFT, uuid.uuid4().hex)]
@@ -214,16 +228,14 @@ class ValidateServiceRequestForm(FormValidationAction):
         name = FIELD_BY_SLOT[slot].name
         step = d.check_field(policy, service, name, text, values)
         if step.message:
-            dispatcher.utter_message(text=step.message, json_message={"request": {"step": name, "code": step.code}})
+            _say(dispatcher, step.message, step=name, code=step.code)
         return {slot: step.value, **_refused(step.end)}
 
     def _bind(
         self, number: Optional[str], last4: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[str, Any]:
         verdict = desk().bind(_channel(tracker), tracker.sender_id, number or "", last4)
-        dispatcher.utter_message(
-            text=verdict.message, json_message={"request": {"step": "verification", "code": verdict.code}}
-        )
+        _say(dispatcher, verdict.message, step="verification", code=verdict.code)
         if not verdict.ok:
             return {
                 POLICY_NUMBER: None,
@@ -249,14 +261,9 @@ class ValidateServiceRequestForm(FormValidationAction):
         try:
             sub = desk().submit(*_who(tracker), policy, service, values, tracker.get_slot(DRAFT))
         except RequestRefused as refused:
-            dispatcher.utter_message(
-                text=refused.verdict.message, json_message={"request": {"step": "submit", "code": refused.verdict.code}}
-            )
+            _say(dispatcher, refused.verdict.message, step="submit", code=refused.verdict.code)
             return {CONFIRMED: None, OUTCOME: "refused"}
-        dispatcher.utter_message(
-            text=sub.message,
-            json_message={"request": {"step": "submitted", "reference": sub.request.reference, "created": sub.created}},
-        )
+        _say(dispatcher, sub.message, step="submitted", reference=sub.request.reference, created=sub.created)
         return {CONFIRMED: "yes", OUTCOME: "submitted"}
 
 
@@ -269,7 +276,7 @@ class _AskAction(DeskAction, Action):
         return f"action_ask_{self.slot}"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=self.question(tracker), json_message={"request": {"ask": self.slot}})
+        _say(dispatcher, self.question(tracker), ask=self.slot)
         return []
 
     def question(self, tracker: Tracker) -> str:
@@ -289,83 +296,72 @@ class _AskAction(DeskAction, Action):
 ASK_ACTIONS = [type(f"ActionAsk_{s}", (_AskAction,), {"slot": s}) for s in FORM_SLOTS]
 
 
-class ActionFinishServiceRequest(Action):
+class ActionFinishServiceRequest(_Named, Action):
     """After the form: the desk has already replied (submitted or refused); nothing is left to ask."""
 
-    def name(self) -> Text:
-        return "action_finish_service_request"
+    action_name = "action_finish_service_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         return [SlotSet("requested_slot", None)]
 
 
-class ActionStopServiceRequest(Action):
-    def name(self) -> Text:
-        return "action_stop_service_request"
+class ActionStopServiceRequest(_Named, Action):
+    action_name = "action_stop_service_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=w.STOPPED, json_message={"request": {"step": "stopped"}})
+        _say(dispatcher, w.STOPPED, step="stopped")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + _reset()
 
 
-class ActionRepeatConfirmation(Action):
+class ActionRepeatConfirmation(_Named, Action):
     """ "确认" again after a submission (double tap, channel retry): the stored request, never a second one."""
 
-    def name(self) -> Text:
-        return "action_repeat_confirmation"
+    action_name = "action_repeat_confirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         view = await asyncio.to_thread(desk().submission, tracker.get_slot(DRAFT) or "")
         if view is None or not parsing.parse_yes_no(_text(tracker)):  # not a confirmation: answered like any other turn
             return await ActionAnswer().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(
-            text=desk().submitted_text(view, again=True),
-            json_message={"request": {"step": "submitted", "reference": view.reference, "created": False}},
+        _say(
+            dispatcher,
+            desk().submitted_text(view, again=True),
+            step="submitted",
+            reference=view.reference,
+            created=False,
         )
         return []
 
 
 class ActionListRequests(DeskAction, Action):
-    def name(self) -> Text:
-        return "action_list_requests"
+    action_name = "action_list_requests"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         views = desk().requests_of(*_who(tracker))
         if not views:
-            dispatcher.utter_message(text=w.NO_REQUESTS, json_message={"request": {"list": []}})
+            _say(dispatcher, w.NO_REQUESTS, list=[])
             return []
         lines = [w.requests_head(len(views))]
         for v in views[:REQUESTS_LISTED]:
             lines.append(w.request_line(v.reference, v.service, v.status_cn, v.scheduled_at, v.next_step))
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            json_message={
-                "request": {
-                    "list": [{"reference": v.reference, "service": v.service, "status": v.status} for v in views]
-                }
-            },
-        )
+        listed = [{"reference": v.reference, "service": v.service, "status": v.status} for v in views]
+        _say(dispatcher, "\n".join(lines), list=listed)
         return []
 
 
 class ActionCancelRequest(DeskAction, Action):
-    def name(self) -> Text:
-        return "action_cancel_request"
+    action_name = "action_cancel_request"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         verdict = desk().cancel(*_who(tracker), parsing.find_reference(_text(tracker)))
-        dispatcher.utter_message(
-            text=verdict.message, json_message={"request": {"cancel": verdict.code, **verdict.data}}
-        )
+        _say(dispatcher, verdict.message, cancel=verdict.code, **verdict.data)
         return []
 
 
 class ActionSwitchPolicy(DeskAction, Action):
-    def name(self) -> Text:
-        return "action_switch_policy"
+    action_name = "action_switch_policy"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         number = desk().unbind(*_who(tracker))
         text = w.unbound(number) if number else w.NOTHING_BOUND
-        dispatcher.utter_message(text=text, json_message={"request": {"unbound": number}})
+        _say(dispatcher, text, unbound=number)
         return []

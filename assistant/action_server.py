@@ -14,15 +14,17 @@ import sys
 
 from assistant import redaction
 
+# The package, not a module of it: rasa-sdk imports every module in it (ActionExecutor.register_package
+# walks it) and registers every Action subclass, the request form's (actions/request_form.py) too.
+ACTIONS_PACKAGE = "actions"
+
 
 def main() -> None:
     redaction.install()
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     from rasa_sdk.__main__ import main as sdk_main
 
-    # the package: rasa-sdk imports every module in it (ActionExecutor.register_package walks it)
-    # and registers every Action subclass, the request form's too
-    sys.argv = ["rasa_sdk", "--actions", "actions", *sys.argv[1:]]
+    sys.argv = ["rasa_sdk", "--actions", ACTIONS_PACKAGE, *sys.argv[1:]]
     sdk_main()
 
 

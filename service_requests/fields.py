@@ -86,11 +86,6 @@ def _in_person(service: ServiceInfo) -> bool:
     return service.coverage.type != "remote"
 
 
-def _required_by_manual(need: str) -> Callable[[ServiceInfo], bool]:
-    """A yes/no prerequisite the manual states (rules.requirements: 住院单, 明确诊断)."""
-    return lambda service: need in rules.requirements(service)
-
-
 def _counted_per_stay(service: ServiceInfo) -> bool:
     """The admission date tells one hospitalisation from another where uses are counted per stay."""
     limit = rules.usage_limit(service)
@@ -102,7 +97,7 @@ def _kept(a: Answer, value: str) -> Step:
     return Step(value)
 
 
-def _prerequisite(a: Answer, yes: bool) -> Step:
+def _answered_prerequisite(a: Answer, yes: bool) -> Step:
     verdict = rules.check_requirement(a.service, a.field, yes)
     return Step(w.YES if yes else None, verdict.message, end=not verdict.ok, code=verdict.code)
 
@@ -162,6 +157,20 @@ def _phone(a: Answer, phone: str) -> Step:
     return Step(a.desk.policy_phone(a.policy) if phone == p.POLICY_PHONE else phone)
 
 
+def _prerequisite(name: str, label: str, question: str) -> RequestField:
+    """A yes/no the manual requires before the service (rules.requirements: 住院单, 明确诊断): asked
+    only where the manual states it, and a "no" ends the request."""
+    return RequestField(
+        name,
+        label,
+        asked=lambda service: name in rules.requirements(service),
+        ask=lambda policy, service: question,
+        parse=lambda text, now: p.parse_yes_no(text),
+        unreadable=w.UNREADABLE_YES_NO,
+        check=_answered_prerequisite,
+    )
+
+
 def _read_when(text: str, now: datetime) -> Optional[Tuple[datetime, bool]]:
     when, timed = p.parse_datetime(text, now)
     return (when, timed) if when else None
@@ -174,24 +183,8 @@ def _read_date(text: str, now: datetime) -> Optional[date]:
 # -- the fields, in the order the form asks them ------------------------------------------------
 # Yes/no prerequisites come first: a "no" ends the request before the customer has typed anything else.
 FIELDS: Tuple[RequestField, ...] = (
-    RequestField(
-        "inpatient_order",
-        w.LABEL_INPATIENT_ORDER,
-        asked=_required_by_manual("inpatient_order"),
-        ask=lambda policy, service: w.ASK_INPATIENT_ORDER,
-        parse=lambda text, now: p.parse_yes_no(text),
-        unreadable=w.UNREADABLE_YES_NO,
-        check=_prerequisite,
-    ),
-    RequestField(
-        "diagnosis",
-        w.LABEL_DIAGNOSIS,
-        asked=_required_by_manual("diagnosis"),
-        ask=lambda policy, service: w.ASK_DIAGNOSIS,
-        parse=lambda text, now: p.parse_yes_no(text),
-        unreadable=w.UNREADABLE_YES_NO,
-        check=_prerequisite,
-    ),
+    _prerequisite("inpatient_order", w.LABEL_INPATIENT_ORDER, w.ASK_INPATIENT_ORDER),
+    _prerequisite("diagnosis", w.LABEL_DIAGNOSIS, w.ASK_DIAGNOSIS),
     RequestField(
         "place",
         w.LABEL_PLACE,
