@@ -1,12 +1,22 @@
 """Free-text search over the store's passages (rules, facts, Q&A), for questions
-nothing structured answers.  BM25 (rank_bm25) over jieba's search-mode tokens."""
+nothing structured answers.  BM25 (rank_bm25) over jieba's search-mode tokens.
+
+The focused search (``PassageSearch.focus``, behind ``KnowledgeBase.focus_passage``) finds the one
+sentence that answers a detail question however the customer words it; what it adds to the word
+BM25 is chosen by measurement (benchmarks/bench_retrieval.py, on knowledge/retrieval/dev.yml):
+``FocusOptions`` names the options, ``FOCUS`` the one in use.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import jieba
+import yaml
 from rank_bm25 import BM25Okapi
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -26,6 +36,69 @@ QUESTION_WORDS = frozenset(
 )
 
 
+SYNONYMS_PATH = Path(__file__).with_name("retrieval") / "synonyms.yml"
+_RUN_BREAK = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class FocusOptions:
+    """How the focused search scores a passage.
+
+    ``synonyms``: expand the question with the lexicon's words (打针 → 注射 …), each weighing
+    ``synonym_weight`` of a word the customer typed;
+    ``chars``: weight of a character-bigram BM25 added to the word BM25 (0: words only);
+    ``normalise``: divide each BM25 by the most the question could score (the sum of its terms'
+    ``idf * (k1 + 1)``), so that the score says how much of the question a passage covers and one
+    threshold serves short and long questions alike.
+    """
+
+    synonyms: bool = False
+    chars: float = 0.0
+    normalise: bool = False
+    synonym_weight: float = 1.0  # of the lexicon's words against the question's own
+
+
+WORDS_ONLY = FocusOptions()
+# Chosen on the calibration half of knowledge/retrieval/dev.yml (benchmarks/bench_retrieval.py:
+# top-1 42.5% -> 75.0% there, 47.4% -> 70.5% on the check half); ties with chars=2.0, the
+# simpler equal weight kept.
+FOCUS = FocusOptions(synonyms=True, chars=1.0, synonym_weight=0.5)
+
+
+@lru_cache(maxsize=4)
+def synonym_groups(path: Path = SYNONYMS_PATH) -> Tuple[Tuple[str, ...], ...]:
+    """The lexicon's groups of equivalent words, read once."""
+    raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    return tuple(tuple(str(w) for w in g) for g in raw.get("groups", []))
+
+
+def expand(text: str, groups: Sequence[Sequence[str]]) -> List[str]:
+    """The other words of every group one of whose words ``text`` contains."""
+    extra: List[str] = []
+    for group in groups:
+        if any(w in text for w in group):
+            extra += [w for w in group if w not in text and w not in extra]
+    return extra
+
+
+def char_bigrams(text: str) -> List[str]:
+    """Overlapping character pairs within each run of letters (a one-character run as itself)."""
+    out: List[str] = []
+    for run in _RUN_BREAK.split(text.lower()):
+        if len(run) == 1:
+            out.append(run)
+        out += [run[i : i + 2] for i in range(len(run) - 1)]
+    return out
+
+
+def query_bigrams(text: str, skip: Iterable[str]) -> List[str]:
+    """A question's character pairs without its stopwords and question words (they would match
+    every passage): the words jieba cuts out of it are dropped and the runs between kept apart."""
+    drop = set(skip) | STOPWORDS
+    kept = " ".join(w if w.strip() and w not in drop else " " for w in jieba.lcut(text.lower()))
+    return char_bigrams(kept)
+
+
 def tokenize(text: str) -> List[str]:
     """jieba's search-mode words (long words also as their sub-words), without stopwords and punctuation."""
     out: List[str] = []
@@ -43,6 +116,8 @@ class PassageSearch:
     def __init__(self, passages: Sequence[Tuple]) -> None:
         self.passages = list(passages)
         self.bm25 = BM25Okapi([tokenize(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
+        # built with the word index (well under a second), so that a server's prepare_search builds both
+        self.char_index = BM25Okapi([char_bigrams(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
         self._by_product: Dict[str, List[int]] = {}
         self._by_service: Dict[int, List[int]] = {}
         for i, p in enumerate(self.passages):
@@ -75,4 +150,45 @@ class PassageSearch:
         ranked = sorted(
             ((self.passages[i], float(s)) for i, s in zip(ids, scores, strict=True) if s > 0), key=lambda x: -x[1]
         )
+        return ranked[:limit]
+
+    def _ids(self, product_id: Optional[str], service_id: Optional[int]) -> List[int]:
+        if service_id is not None:
+            return self._by_service.get(service_id, [])
+        if product_id is not None:
+            return self._by_product.get(product_id, [])
+        return list(range(len(self.passages)))
+
+    def focus(
+        self,
+        text: str,
+        product_id: Optional[str] = None,
+        service_id: Optional[int] = None,
+        ignore: Iterable[str] = (),
+        limit: int = 20,
+        options: Optional[FocusOptions] = None,
+    ) -> List[Tuple[Tuple, float]]:
+        """Passages ranked for a detail question, scored as ``options`` (default ``FOCUS``) says."""
+        opt = options or FOCUS
+        skip = set(ignore)
+        ids = self._ids(product_id, service_id)
+        if not ids:
+            return []
+        extra = " ".join(expand(text, synonym_groups())) if opt.synonyms else ""
+        total = [0.0] * len(ids)
+        parts = [(self.bm25, tokenize, 1.0)]
+        if opt.chars:
+            parts.append((self.char_index, lambda t: query_bigrams(t, skip), opt.chars))
+        for index, terms_of, weight in parts:
+            own = [t for t in terms_of(text) if t not in skip]
+            # the lexicon's words are alternatives to the question's: weighed apart, and not in the bound
+            alt = [t for t in terms_of(extra) if t not in skip and t not in own] if extra else []
+            bound = 1.0
+            if opt.normalise:
+                bound = sum(max(index.idf.get(t, 0.0), 0.0) for t in own or alt) * (index.k1 + 1) or 1.0
+            for terms, w in ((own, weight), (alt, weight * opt.synonym_weight)):
+                if terms:
+                    for k, sc in enumerate(index.get_batch_scores(terms, ids)):
+                        total[k] += w * sc / bound
+        ranked = sorted(((self.passages[i], s) for i, s in zip(ids, total, strict=True) if s > 0), key=lambda x: -x[1])
         return ranked[:limit]

@@ -1,0 +1,251 @@
+"""The focused search (KnowledgeBase.focus_passage) on the retrieval development set.
+
+    .venv/bin/python benchmarks/bench_retrieval.py
+
+Reads knowledge/retrieval/dev.yml (customers' wording, kept apart from the suite and the NLU data;
+split into a calibration and a check half by knowledge.retrieval.split) and prints, for the search
+as it was (word BM25, kb.search) and for each option tried (knowledge.search.FocusOptions):
+top-1 and top-3 accuracy on the answerable questions, then, at the threshold calibrated on the
+calibration half only, how many answerable questions get the right sentence, how many get a wrong
+one, and how many unanswerable ones get a sentence at all (false matches) — per split. A secondary
+line gives the shipped suite's single-turn rule/faq questions: how often the focus sentence at
+that threshold holds every fact the suite expects (a loose figure: the structured facts answer
+many of them, not the focus sentence).
+
+The question is searched as the answer policy searches it: product, service and place names
+left out (the mentions the store's MentionFinder finds, as the NLU's entity extractor does).
+`--failures` lists the calibration half's misses (never the check half's); option names as
+arguments run only those.
+
+Figures (2026-12-02; dev set 179 questions: calibration 91 = 80 answerable + 11 not, check 88 =
+78 + 10; "right"/"wrong": the sentence shown at the threshold, of the answerable; "false": a
+sentence shown for a question the manual does not answer). One change at a time:
+
+    option (FocusOptions)            thr    calibration: top1  top3 right wrong false | check: top1  top3 right wrong false
+    before: kb.search, word BM25     3.4*                42.5  56.2  33.8  22.5  4/11 |        47.4  62.8  46.2  19.2  4/10
+      same, threshold recalibrated   1.898               42.5  56.2  42.5  25.0  4/11 |        47.4  62.8  47.4  26.9  4/10
+    + synonym lexicon                7.544               68.8  85.0  57.5  12.5  1/11 |        65.4  84.6  50.0  15.4  4/10
+    + lexicon at half weight         3.319               68.8  86.2  65.0  18.8  4/11 |        65.4  84.6  62.8  21.8  4/10
+    normalised BM25 (words)          0.311               42.5  56.2  20.0   5.0  2/11 |        47.4  62.8  24.4   7.7  4/10
+    normalised + lexicon             0.315               68.8  85.0  53.8   8.8  2/11 |        65.4  84.6  48.7  15.4  4/10
+    + char-bigram BM25 x0.5          2.849               45.0  56.2  43.8  22.5  4/11 |        50.0  66.7  50.0  26.9  4/10
+    + char-bigram BM25 x1            5.762               45.0  56.2  40.0  15.0  4/11 |        50.0  67.9  48.7  20.5  4/10
+    chars x1 + lexicon               6.796               71.2  83.8  68.8  17.5  4/11 |        70.5  88.5  69.2  19.2  4/10
+    chars x1 + lexicon x0.5 (CHOSEN) 3.494               75.0  85.0  75.0  16.2  4/11 |        70.5  89.7  70.5  21.8  4/10
+    chars x0.5 + lexicon x0.5        2.611               73.8  85.0  73.8  17.5  4/11 |        71.8  88.5  71.8  21.8  4/10
+    chars x2 + lexicon x0.5          5.260               75.0  85.0  75.0  16.2  4/11 |        71.8  89.7  71.8  20.5  4/10
+    normalised chars x1 + lex x0.5   0.218               75.0  85.0  75.0  15.0  4/11 |        70.5  89.7  66.7  21.8  4/10
+    (* the threshold the search shipped with, calibrated by hand on the suite)
+
+The choice was made on the calibration half (chars x1 and x2 tie there; the equal weight kept);
+on the check half it gives the right sentence to 70.5% of the answerable questions against 46.2%
+before, 2.6 points more wrong sentences, the same false matches. Secondary, the suite's 235
+single-turn rule/faq cases: a focus sentence holding every fact the suite expects 100 -> 138.
+No threshold tells the questions the manual does not answer apart: 4 of 10 on the check half
+still get a loosely related sentence, before and after. The first measurement of the old search
+(before the labels were widened to every sentence stating the fact) gave top-1 36.2% / 46.2%.
+The lexicon was extended once after reading the calibration half's misses, never the check's,
+and its group 护工/陪护/护理员 dropped (a carer service's subject, not a detail: it matched every
+question about the carer, 护工晚上睡哪里 included); the figures above are without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from evaluation.heldout import store_finder  # noqa: E402
+from evaluation.suite import load_suite  # noqa: E402
+from knowledge.api import KnowledgeBase, pick_focus  # noqa: E402
+from knowledge.retrieval import DevItem, load_dev, split  # noqa: E402
+from knowledge.search import QUESTION_WORDS, FocusOptions  # noqa: E402
+from knowledge.vocabulary import MentionFinder  # noqa: E402
+
+# FOCUS_MIN_SCORE before this benchmark existed: calibrated by hand on the suite's detail questions.
+BEFORE_MIN_SCORE = 3.4
+Ranker = Callable[[str, Optional[int], Optional[str]], List[Dict]]
+
+
+def without_names(text: str, finder: MentionFinder) -> str:
+    """The question as the policy's Question.detail gives it: its mentions replaced by spaces."""
+    for m in sorted(finder.find(text), key=lambda m: len(m.text), reverse=True):
+        text = text.replace(m.text, " ")
+    return text
+
+
+def current_search(kb: KnowledgeBase) -> Ranker:
+    """The focused search before this benchmark (kb.search over word BM25), kept for comparison."""
+
+    def rank(q: str, sid: Optional[int], pid: Optional[str]) -> List[Dict]:
+        svc = kb.service_by_id(sid) if sid is not None else None
+        hits = kb.search(q, product=pid if svc is None else None, service=svc, limit=20, ignore=QUESTION_WORDS)
+        return [h for h in hits if h["kind"] not in ("channel", "step")]
+
+    return rank
+
+
+def focus_search(kb: KnowledgeBase, options: FocusOptions) -> Ranker:
+    return lambda q, sid, pid: kb.focus_ranking(q, sid, pid, options)
+
+
+@dataclass
+class Case:
+    item: DevItem
+    detail: str
+    service_id: Optional[int]
+    product_id: str
+
+
+def cases(kb: KnowledgeBase, items: Sequence[DevItem], finder: MentionFinder) -> List[Case]:
+    by_name = {(s.product.id, s.name): s.id for s in kb.all_services()}
+    return [
+        Case(it, without_names(it.q, finder), by_name[(it.product, it.service)] if it.service else None, it.product)
+        for it in items
+    ]
+
+
+def ordered(hits: List[Dict], in_service: bool) -> List[Dict]:
+    """The ranking the decision reads: without a service, the product's own passages first."""
+    if in_service:
+        return hits
+    return [h for h in hits if h["service_id"] is None] + [h for h in hits if h["service_id"] is not None]
+
+
+def measure(rank: Ranker, cs: Sequence[Case]) -> List[Tuple[Case, List[Dict]]]:
+    return [(c, rank(c.detail, c.service_id, c.product_id)) for c in cs]
+
+
+def outcomes(ranked: Sequence[Tuple[Case, List[Dict]]], t: float) -> Dict[str, int]:
+    n = {"ans": 0, "top1": 0, "top3": 0, "right": 0, "wrong": 0, "unans": 0, "false": 0}
+    for c, hits in ranked:
+        chosen = pick_focus(hits, c.service_id is not None, t)
+        if c.item.answerable:
+            n["ans"] += 1
+            top = ordered(hits, c.service_id is not None)
+            n["top1"] += bool(top) and c.item.matches(top[0]["text"])
+            n["top3"] += any(c.item.matches(h["text"]) for h in top[:3])
+            if chosen is not None:
+                n["right" if c.item.matches(chosen["text"]) else "wrong"] += 1
+        else:
+            n["unans"] += 1
+            n["false"] += chosen is not None
+    return n
+
+
+def calibrate(ranked: Sequence[Tuple[Case, List[Dict]]]) -> float:
+    """The threshold that does the most good: +1 for the right sentence shown, -1 for a wrong one
+    or for any sentence when the manual does not state the thing asked (a misleading sentence
+    costs what a right one gains), 0 for none shown; among equals, the middle one."""
+    scores = sorted({h["score"] for _, hits in ranked for h in hits[:1]} | {0.0})
+    cands = [(a + b) / 2 for a, b in zip(scores, scores[1:], strict=False)] + [scores[-1] + 1]
+    value = [
+        (lambda n: n["right"] - n["wrong"] - n["false"])(outcomes(ranked, t))
+        for t in cands  # noqa: B023
+    ]
+    best = max(value)
+    ties = [t for t, v in zip(cands, value, strict=True) if v == best]
+    return ties[len(ties) // 2]
+
+
+def line(name: str, n: Dict[str, int]) -> str:
+    a, u = n["ans"] or 1, n["unans"] or 1
+    return (
+        f"{name:<11} top-1 {n['top1'] / a:6.1%}  top-3 {n['top3'] / a:6.1%}  | at threshold: right "
+        f"{n['right'] / a:6.1%}  wrong {n['wrong'] / a:6.1%}  false match {n['false']}/{n['unans']} "
+        f"({n['false'] / u:.0%})"
+    )
+
+
+def suite_cases(kb: KnowledgeBase, finder: MentionFinder) -> List[Tuple[Case, List]]:
+    """Single-turn rule/faq cases of the shipped suite with the facts they expect."""
+    out = []
+    for path in sorted((ROOT / "evaluation" / "suites").glob("*.yml")):
+        for case in load_suite(path).cases:
+            if case.tags.get("kind") not in ("rule", "faq") or len(case.turns) != 1 or not case.turns[0].expect:
+                continue
+            product = kb.product(str(case.tags.get("product", "")))
+            if product is None or not case.turns[0].expect.facts:
+                continue
+            svc = next((s for s in kb.services_of(product) if s.name == case.tags.get("service")), None)
+            item = DevItem(case.turns[0].user, product.id, svc.name if svc else None, "suite", ())
+            c = Case(item, without_names(item.q, finder), svc.id if svc else None, product.id)
+            out.append((c, case.turns[0].expect.facts))
+    return out
+
+
+def suite_line(rank: Ranker, sc: Sequence[Tuple[Case, List]], t: float) -> str:
+    held = shown = 0
+    for c, facts in sc:
+        chosen = pick_focus(rank(c.detail, c.service_id, c.product_id), c.service_id is not None, t)
+        if chosen is None:
+            continue
+        shown += 1
+        held += all(any(f in chosen["text"] for f in ([x] if isinstance(x, str) else x)) for x in facts)
+    return (
+        f"  suite rule/faq (secondary, {len(sc)} cases): a sentence shown {shown}, holding every expected fact {held}"
+    )
+
+
+OPTIONS: List[Tuple[str, Optional[FocusOptions]]] = [
+    ("current", None),
+    ("words", FocusOptions()),
+    ("syn", FocusOptions(synonyms=True)),
+    ("syn.5", FocusOptions(synonyms=True, synonym_weight=0.5)),
+    ("norm", FocusOptions(normalise=True)),
+    ("norm+syn", FocusOptions(synonyms=True, normalise=True)),
+    ("ch.5", FocusOptions(chars=0.5)),
+    ("ch1", FocusOptions(chars=1.0)),
+    ("norm+ch1", FocusOptions(chars=1.0, normalise=True)),
+    ("ch1+syn", FocusOptions(chars=1.0, synonyms=True)),
+    ("ch1+syn.5", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.5)),
+    ("ch.5+syn.5", FocusOptions(chars=0.5, synonyms=True, synonym_weight=0.5)),
+    ("ch2+syn.5", FocusOptions(chars=2.0, synonyms=True, synonym_weight=0.5)),
+    ("ch1+syn.3", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.3)),
+    ("norm+ch1+syn.5", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.5, normalise=True)),
+]
+
+
+def show_failures(ranked: Sequence[Tuple[Case, List[Dict]]], t: float) -> None:
+    for c, hits in ranked:
+        chosen = pick_focus(hits, c.service_id is not None, t)
+        ok = (chosen is not None and c.item.matches(chosen["text"])) if c.item.answerable else chosen is None
+        if not ok:
+            got = f"{chosen['score']:.3f} {chosen['text'][:50]}" if chosen else "none"
+            print(f"    x {c.item.q} [{c.detail.strip()}] want {c.item.expect[:1] or 'none'} got {got}")
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    kb = KnowledgeBase.open()
+    finder = store_finder(kb)
+    calibration, check = split(load_dev())
+    cal, chk = cases(kb, calibration, finder), cases(kb, check, finder)
+    sc = suite_cases(kb, finder)
+    show = "--failures" in argv
+    wanted = set(argv) - {"--failures"}
+    print(f"dev set: calibration {len(cal)} ({sum(c.item.answerable for c in cal)} answerable), check {len(chk)}")
+    for name, opt in OPTIONS:
+        if wanted and name not in wanted:
+            continue
+        rank = current_search(kb) if opt is None else focus_search(kb, opt)
+        rc, rk = measure(rank, cal), measure(rank, chk)
+        t = calibrate(rc)
+        print(f"== {name}: {opt or 'kb.search, word BM25'}; threshold {t:.3f} (calibration half)")
+        print("  " + line("calibration", outcomes(rc, t)))
+        print("  " + line("check", outcomes(rk, t)))
+        print(suite_line(rank, sc, t))
+        if show:  # the calibration half only: the check half stays a measurement
+            show_failures(rc, t)
+        if opt is None:
+            print(f"  at the threshold it shipped with, {BEFORE_MIN_SCORE} (calibrated on the suite):")
+            print("  " + line("calibration", outcomes(rc, BEFORE_MIN_SCORE)))
+            print("  " + line("check", outcomes(rk, BEFORE_MIN_SCORE)))
+            print(suite_line(rank, sc, BEFORE_MIN_SCORE))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,64 @@
+"""The retrieval development set (dev.yml): detail questions in customers' own wording with the
+passage that answers each, or none when the manual does not state the thing asked.
+
+It exists so that the focused search (``KnowledgeBase.focus_passage``) is measured and its
+threshold calibrated on questions that are neither in the evaluation suite nor in the NLU data:
+a threshold tuned on the suite makes the suite's figures look better than the assistant is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+import yaml
+
+DEV_PATH = Path(__file__).with_name("dev.yml")
+
+
+@dataclass(frozen=True)
+class DevItem:
+    q: str
+    product: str  # store product id
+    service: Optional[str]  # store service name; None: a product-wide question
+    kind: str
+    expect: Tuple[str, ...]  # substrings of the answering passage (any); empty: no passage answers
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expect)
+
+    def matches(self, text: str) -> bool:
+        """Whether a passage's text is the expected one."""
+        return any(e in text for e in self.expect)
+
+
+def load_dev(path: Path = DEV_PATH) -> List[DevItem]:
+    raw = yaml.safe_load(Path(path).read_text("utf-8"))["items"]
+    out = []
+    for r in raw:
+        expect = r.get("expect")
+        expect = () if expect is None else (expect,) if isinstance(expect, str) else tuple(expect)
+        out.append(DevItem(r["q"], r["product"], r.get("service"), r["kind"], expect))
+    return out
+
+
+def _key(item: DevItem) -> str:
+    return hashlib.sha1(item.q.encode("utf-8")).hexdigest()
+
+
+def split(items: Sequence[DevItem]) -> Tuple[List[DevItem], List[DevItem]]:
+    """(calibration, check): within each product, answerable and unanswerable apart, the items
+    ordered by a hash of their question and dealt alternately, so both halves cover every product
+    and both outcomes, and adding an item moves few others."""
+    calibration: List[DevItem] = []
+    check: List[DevItem] = []
+    groups: dict = {}
+    for it in items:
+        groups.setdefault((it.product, it.answerable), []).append(it)
+    for _, group in sorted(groups.items()):
+        for i, it in enumerate(sorted(group, key=_key)):
+            (calibration if i % 2 == 0 else check).append(it)
+    return calibration, check
