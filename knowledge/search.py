@@ -36,7 +36,7 @@ QUESTION_WORDS = frozenset(
 )
 
 
-SYNONYMS_PATH = Path(__file__).with_name("retrieval") / "synonyms.yml"
+SYNONYMS_PATH = Path(__file__).with_name("lexicon") / "synonyms.yml"  # beside the English glossary
 _RUN_BREAK = re.compile(r"[\W_]+")
 
 
