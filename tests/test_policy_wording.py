@@ -1,0 +1,53 @@
+"""The render step: every Chinese word of an answer is in actions/policy/wording.py; styles."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from actions.policy import Answerer, Turn, understand
+from actions.policy.compose import PRODUCT_RULES
+from actions.policy.wording import render
+
+POLICY = Path(__file__).resolve().parent.parent / "actions" / "policy"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _strings(path: Path):
+    """String constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
+
+
+@pytest.mark.parametrize("module", ["resolve.py", "compose.py"])
+def test_the_resolve_and_answer_steps_hold_no_wording(module):
+    matching = {word for _, word in PRODUCT_RULES.values()}  # words the manuals' sentences are matched on
+    matching.add("目录")  # the section a product's list of services is cited from
+    assert [s for s in _strings(POLICY / module) if CJK.search(s) and s not in matching] == []
+
+
+def test_the_butler_style_lists_every_source_the_chat_style_three(kb):
+    turn = Turn("我爸突然胸口疼得厉害，喘不上气，怎么办", "out_of_scope")
+    answer = understand(kb, turn)
+    sections = {s.section for s in answer.sources}
+    chat, butler = render(answer, "chat"), render(answer, "butler")
+    assert len(sections) > 3 and "全部来源" in butler.text and all(s in butler.text for s in sections)
+    assert "全部来源" not in chat.text and butler.payload() == chat.payload()
+    assert Answerer(kb, style="butler").answer(turn).text == butler.text
+    with pytest.raises(ValueError):
+        render(answer, "sms")
