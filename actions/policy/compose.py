@@ -15,6 +15,7 @@ from actions.policy.interpret import Question
 from actions.policy.lists import SAFETY
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
+from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
@@ -130,6 +131,8 @@ def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
         return product_passage(n) or Answer("ask_service", "clarify", n.product, missing="service")
     if lookup.problem == "not_offered":
         return not_offered(n, lookup)
+    if lookup.problem == "misspelt":
+        return confirm_service(n, lookup)
     if lookup.problem == "not_in_product":
         return Answer(
             "not_in_product",
@@ -157,6 +160,21 @@ def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
         options=options,
         data={"words": lookup.words},
         extra={"options": options},
+    )
+
+
+def confirm_service(n: Need, lookup: ServiceLookup) -> Answer:
+    """ "您是指“住院陪护”吗": a misspelt service name is asked about, never used silently."""
+    name = lookup.close[0].matched
+    return Answer(
+        "confirm_service",
+        "clarify",
+        n.product,
+        missing="service",
+        options=[name],
+        data={"words": lookup.words, "name": name},
+        slots={"pending": SERVICE_SUGGESTION + name},
+        extra={"suggestions": [name]},
     )
 
 

@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
 from actions.policy.lists import OTHER_INSURERS, QUESTION_FRAME, SAFETY
-from actions.policy.turn import QUESTION_INTENTS, Turn
+from actions.policy.turn import QUESTION_INTENTS, Turn, suggested_service
 
 # "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
 # store knows (the name stands before 服务).
@@ -107,9 +107,14 @@ def a_service_in_other_words(q: Question, turn: Turn, named_products: int, cal: 
 
 
 def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
-    """ "是的" after "您是指杭州市吗": the suggested place, and the question that was pending."""
+    """ "是的" after "您是指杭州市吗" (or "您是指“住院陪护”吗"): the suggested place or service, and the
+    question that was pending."""
     if q.intent != "affirm" or not turn.pending:
         return None
+    service = suggested_service(turn.pending)
+    if service is not None:
+        slots = {**q.slots, "service": service}
+        return replace(q, intent=turn.last_question or "ask_service_info", service_words=service, slots=slots)
     slots = {**q.slots, "place": turn.pending}
     return replace(q, intent=turn.last_question or "ask_coverage", place_words=turn.pending, slots=slots)
 

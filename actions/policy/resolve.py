@@ -25,7 +25,8 @@ class ServiceLookup:
     words; ``close`` holds the nearest names), "unknown" (nothing near), "which_product"
     (``offering`` holds one service per product that has it) or "not_offered" (a service asked
     for in other words, with a word no manual uses; ``offering`` holds the services whose names
-    share one of its other words).
+    share one of its other words) or "misspelt" (``words`` sounds like a service's name written
+    otherwise; ``close`` holds the services it may mean, to confirm before use).
     """
 
     words: Optional[str]
@@ -127,7 +128,21 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
     lookup = lookup_service(kb, product, candidates, question.service_words)
     if lookup.problem == "unnamed" and question.described_service:
         lookup = described_service(kb, product, question.described_service)
+    if lookup.problem == "unnamed":
+        lookup = misspelt_service(kb, product, candidates, question.text) or lookup
     return Resolved(product, candidates, named, lookup)
+
+
+def misspelt_service(
+    kb: KnowledgeBase, product: Optional[ProductInfo], candidates: List[ProductInfo], text: str
+) -> Optional[ServiceLookup]:
+    """ "平安住院陪户在杭州能用吗": a stretch that sounds like a service's name, to be confirmed before
+    it is used (problem "misspelt"; ``close`` holds what it may mean, ``words`` what was typed)."""
+    for alike, matches in kb.misspelt_services(text, product):
+        if candidates:
+            matches = [m for m in matches if m.service.product in candidates] or matches
+        return ServiceLookup(alike.typed, problem="misspelt", close=matches, offering=[m.service for m in matches])
+    return None
 
 
 # More services than this sharing a word are not "close": the word is too common to say so.

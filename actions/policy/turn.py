@@ -39,7 +39,7 @@ class Turn:
     service: Optional[str] = None  # the user's words for the service
     place: Optional[str] = None
     last_question: Optional[str] = None
-    pending: Optional[str] = None  # a place we suggested ("您是指…吗")
+    pending: Optional[str] = None  # a place or a service we suggested ("您是指…吗"): see suggested_service
     ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
 
 
@@ -54,3 +54,15 @@ def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
             out.append(text)
         last_end = end
     return out
+
+
+# The ``pending`` slot holds the place we suggested ("杭州市"), or the service, marked with this prefix
+# ("service:住院陪护"): one slot for the one question a "是的" can confirm.
+SERVICE_SUGGESTION = "service:"
+
+
+def suggested_service(pending: Optional[str]) -> Optional[str]:
+    """The service words of a pending service suggestion; None when the suggestion is a place (or none)."""
+    if pending and pending.startswith(SERVICE_SUGGESTION):
+        return pending[len(SERVICE_SUGGESTION) :]
+    return None

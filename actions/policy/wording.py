@@ -178,6 +178,10 @@ def _did_you_mean_service(a: Answer) -> Worded:
     return f"没有找到“{a.data['words']}”这项服务，您是指：{names}？", []
 
 
+def _confirm_service(a: Answer) -> Worded:
+    return f"没有找到“{a.data['words']}”这项服务，您是指“{a.data['name']}”吗？", [{"title": "是", "payload": "是的"}]
+
+
 def _unknown_service(a: Answer) -> Worded:
     return f"服务手册中没有找到“{a.data['words']}”这项服务。", []
 
@@ -406,6 +410,7 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "ask_service": _ask_service,
     "not_in_product": _not_in_product,
     "did_you_mean_service": _did_you_mean_service,
+    "confirm_service": _confirm_service,
     "unknown_service": _unknown_service,
     "which_product": _which_product,
     "which_product_for_topic": _which_product_for_topic,

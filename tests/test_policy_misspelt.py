@@ -1,0 +1,58 @@
+"""A misspelt service name is asked about ("您是指…吗") and used only once confirmed (real store, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.policy import Answerer, Turn
+
+
+@pytest.fixture(scope="module")
+def bot(kb):
+    return Answerer(kb)
+
+
+def test_a_misspelt_service_is_confirmed_then_the_pending_question_answered(bot):
+    first = bot.answer(Turn(text="平安住院陪户在杭州能用吗", intent="ask_coverage", products=["平安"], places=["杭州"]))
+    assert first.answer_type == "clarify" and "您是指“住院陪护”吗" in first.text
+    assert first.covered is None and "可以" not in first.text  # nothing answered before the user confirms
+    slots = first.slots
+    assert slots["pending"] == "service:住院陪护" and slots["last_question"] == "ask_coverage"
+    second = bot.answer(
+        Turn(
+            text="是的",
+            intent="affirm",
+            product=slots.get("product"),
+            place=slots.get("place"),
+            pending=slots["pending"],
+            last_question=slots["last_question"],
+        )
+    )
+    assert second.answer_type == "coverage" and second.covered is True
+    assert second.service.name == "7天住院陪护" and "杭州" in second.text
+
+
+def test_a_denied_suggestion_is_not_used(bot):
+    reply = bot.answer(Turn(text="不是", intent="deny", pending="service:住院陪护", last_question="ask_coverage"))
+    assert reply.service is None and reply.covered is None
+
+
+def test_a_place_suggestion_still_confirms_a_place(bot):
+    reply = bot.answer(
+        Turn(text="是的", intent="affirm", product="pingan_health", service="住院陪护", pending="杭州市",
+             last_question="ask_coverage")
+    )  # fmt: skip
+    assert reply.answer_type == "coverage" and reply.covered is True and "杭州" in reply.text
+
+
+def test_a_service_written_right_is_answered_without_asking(bot):
+    reply = bot.answer(
+        Turn(
+            text="平安住院陪护在杭州能用吗",
+            intent="ask_coverage",
+            products=["平安"],
+            services=["住院陪护"],
+            places=["杭州"],
+        )
+    )
+    assert reply.answer_type == "coverage" and "您是指" not in reply.text
