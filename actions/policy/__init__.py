@@ -1,5 +1,6 @@
 """The answer policy: one message → one reply, in four steps with one job each.
 
+    (english.py)              an English message read into the names and question kind the NLU missed
     interpret (interpret.py)  the NLU's reading + context → one ``Question`` (ordered, named rules)
     resolve   (resolve.py)    the question's product and service through ``knowledge.api``
     compose   (compose.py)    a structured ``Answer``: facts, focus sentence, sources, what is missing
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from actions.policy.calibration import CALIBRATION, Calibration
 from actions.policy.compose import Answer, compose
+from actions.policy.english import read as read_english_turn
 from actions.policy.interpret import Question, interpret
 from actions.policy.reply import Reply
 from actions.policy.resolve import Resolved, mentioned_products, resolve
@@ -36,6 +38,7 @@ __all__ = [
 
 def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) -> Answer:
     """The structured answer to the message (interpret → resolve → compose), before any wording."""
+    turn, english = read_english_turn(kb, turn)
     question = interpret(turn, len(mentioned_products(kb, turn)), cal)
     resolved = resolve(kb, turn, question)
     result = compose(kb, question, resolved)
@@ -44,6 +47,8 @@ def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) ->
         slots["product"] = resolved.named[0].id
     for key, value in slots.items():
         result.slots.setdefault(key, value)
+    if english is not None:
+        result.extra["english"] = [list(pair) for pair in english.understood]
     if result.keeps_pending:
         return result
     if result.asked in QUESTION_INTENTS:

@@ -17,6 +17,7 @@ from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
+from knowledge.coverage import REMOTE_ONLY
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -440,12 +441,60 @@ def services(n: Need) -> Answer:
     product, ask = product_needed(n, "ask_services")
     if ask:
         return ask
+    if n.q.place_words:
+        return services_at(n, product)
     return Answer(
         "services",
         "services",
         product,
         sources=[Source(product.manual, product.manual_title, "目录")],
         data={"services": n.kb.services_of(product)},
+    )
+
+
+# How a service stands at one place, for "成都能用哪些服务": the group it is listed under.
+PLACE_GROUPS = ("here", "remote", "unsure", "not_here")
+
+
+def services_at(n: Need, product: ProductInfo) -> Answer:
+    """ "在成都能用哪些服务": every service of the product checked against the place, grouped —
+    usable there, given remotely wherever one is, not stated or to be confirmed, not there."""
+    results = [(svc, n.kb.is_covered(product, svc, n.q.place_words)) for svc in n.kb.services_of(product)]
+    if results and results[0][1].status == "unknown_place":
+        suggestions = results[0][1].to_dict()["suggestions"]
+        return Answer(
+            "unknown_place",
+            "clarify",
+            product,
+            missing="place",
+            options=suggestions[:1],
+            data={"words": n.q.place_words},
+            slots={"pending": suggestions[0]} if suggestions else {},
+            extra={"suggestions": suggestions} if suggestions else {},
+        )
+    groups: Dict[str, List[ServiceInfo]] = {g: [] for g in PLACE_GROUPS}
+    for svc, result in results:
+        if result.status == REMOTE_ONLY or svc.coverage.type == "remote":
+            groups["remote"].append(svc)
+        elif result.covered is True:
+            groups["here"].append(svc)
+        elif result.covered is False:
+            groups["not_here"].append(svc)
+        else:
+            groups["unsure"].append(svc)
+    place = results[0][1].place.name if results and results[0][1].place else n.q.place_words
+    listed = [r.source for svc, r in results if r.source is not None and svc not in groups["remote"]]
+    return Answer(
+        "services_at",
+        "services",
+        product,
+        place=place,
+        sources=[
+            Source(product.manual, product.manual_title, "目录"),
+            *[x for i, x in enumerate(listed) if x not in listed[:i]],
+        ],
+        data={"groups": groups, "place": place},
+        extra={"by_place": {g: [s.name for s in v] for g, v in groups.items()}},
     )
 
 
@@ -572,8 +621,14 @@ def nothing_to_stop(n: Need) -> Answer:
     return Answer("nothing_to_stop", "chitchat", keeps_pending=True)
 
 
+def english_help(n: Need) -> Answer:
+    """An English message of which nothing is understood: what the assistant can do, in both languages."""
+    return Answer("english_help", "clarify", n.product)
+
+
 HANDLERS: Dict[str, Handler] = {
     "safety": safety,
+    "english_help": english_help,
     "stop_request": nothing_to_stop,
     "outside_insurer": outside_insurer,
     "affirm": acknowledge,

@@ -182,6 +182,22 @@ def _confirm_service(a: Answer) -> Worded:
     return f"没有找到“{a.data['words']}”这项服务，您是指“{a.data['name']}”吗？", [{"title": "是", "payload": "是的"}]
 
 
+def _english_help(a: Answer) -> Worded:
+    return (
+        "抱歉，我只能看懂简单的英文问题。请用中文提问，例如：“平安的住院陪护在杭州能用吗”。\n"
+        "Sorry, I understand only short English questions about the services in the insurers' manuals, "
+        "e.g. “Can I use Ping An's hospital escort in Hangzhou?” or “How do I apply for the ZhongAn green "
+        "channel?”. I answer in Chinese.",
+        [],
+    )
+
+
+def english_line(understood: List[List[str]]) -> str:
+    """The English line under an answer to an English question: what was understood, and that the answer is Chinese."""
+    read = "; ".join(f"{en} = {zh}" for en, zh in understood)
+    return f"(Answered in Chinese above. I read your question as: {read}.)" if read else "(Answered in Chinese above.)"
+
+
 def _unknown_service(a: Answer) -> Worded:
     return f"服务手册中没有找到“{a.data['words']}”这项服务。", []
 
@@ -307,6 +323,24 @@ def _services(a: Answer) -> Worded:
     return text + f"\n来源：《{p.manual_title}》", []
 
 
+PLACE_GROUP_LABELS = {
+    "here": "可以在{place}使用",
+    "remote": "线上或电话提供，不限城市",
+    "unsure": "手册未写明在{place}能否使用（以服务人员答复为准）",
+    "not_here": "不在{place}的服务范围内",
+}
+
+
+def _services_at(a: Answer) -> Worded:
+    p, place, groups = a.product, a.data["place"], a.data["groups"]
+    lines = [f"{p.name}在{place}的服务（逐项按手册的覆盖范围核对）："]
+    for group, label in PLACE_GROUP_LABELS.items():
+        if groups[group]:
+            names = "、".join(s.name for s in groups[group])
+            lines.append(f"· {label.format(place=place)}（{len(groups[group])}项）：{names}")
+    return _sourced(a, "\n".join(lines)), []
+
+
 def _ask_compare_service(a: Answer) -> Worded:
     return "请问您想比较哪项服务？例如：住院垫付、绿通、二诊。", []
 
@@ -411,6 +445,7 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "not_in_product": _not_in_product,
     "did_you_mean_service": _did_you_mean_service,
     "confirm_service": _confirm_service,
+    "english_help": _english_help,
     "unknown_service": _unknown_service,
     "which_product": _which_product,
     "which_product_for_topic": _which_product_for_topic,
@@ -426,6 +461,7 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "product_rule_not_stated": _product_rule_not_stated,
     "contacts": _contacts,
     "services": _services,
+    "services_at": _services_at,
     "ask_compare_service": _ask_compare_service,
     "comparison": _comparison,
     "out_of_scope": _out_of_scope,
@@ -441,6 +477,8 @@ def render(answer: Answer, style: str = "chat") -> Reply:
     text, buttons = SHAPES[answer.shape](answer)
     if answer.before is not None:  # the safety answer first
         text = SHAPES[answer.before.shape](answer.before)[0] + "\n\n" + text
+    if answer.extra.get("english") is not None and answer.shape != "english_help":
+        text += "\n" + english_line(answer.extra["english"])
     if style == "butler" and len(unique_sources(answer.sources)) > 3:
         text += "\n全部来源：" + "；".join(f"《{s.title}》{s.section}" for s in unique_sources(answer.sources))
     return Reply(
