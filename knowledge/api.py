@@ -501,6 +501,7 @@ class KnowledgeBase:
             rows.append(
                 {
                     "product": s.product.name,
+                    "product_id": s.product.id,
                     "service": s.name,
                     "usage_limit": [f.text for f in s.facts_of("usage_limit")],
                     "coverage": s.coverage.text,

@@ -504,11 +504,22 @@ def compare(n: Need) -> Answer:
     rows = n.kb.compare(n.q.service_words)
     if not rows:
         return Answer("unknown_service", "fallback", data={"words": n.q.service_words})
+    named = {p.name for p in n.r.named}
+    if len(named) >= 2 and len(named & {x["product"] for x in rows}) >= 2:  # "安盛跟平安的…": those two
+        rows = [x for x in rows if x["product"] in named]
+    sources = [Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows]
+    # "哪个出报告快", "提前几天": the manual's sentence on the detail asked, product by product
+    details: List[Optional[Focus]] = []
+    for x in rows:
+        svc = n.kb.service(x["product_id"], x["service"])
+        focus = focus_on(n, svc, shown=x["usage_limit"]) if svc is not None else Focus()
+        details.append(focus or None)
+        sources += list(focus.sources) if focus else []
     return Answer(
         "comparison",
         "comparison",
-        sources=[Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows],
-        data={"rows": rows},
+        sources=sources,
+        data={"rows": rows, "details": details if any(details) else []},
         extra={"products": [x["product"] for x in rows]},
     )
 

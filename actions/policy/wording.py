@@ -347,9 +347,13 @@ def _ask_compare_service(a: Answer) -> Worded:
 
 def _comparison(a: Answer) -> Worded:
     lines = []
-    for row in a.data["rows"]:
+    details = a.data.get("details") or [None] * len(a.data["rows"])
+    for row, detail in zip(a.data["rows"], details, strict=True):
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
-        lines.append(f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}")
+        line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}"
+        if a.data.get("details"):
+            line += f"\n  关于您问的：{clean(detail.text) if detail else '手册未写明'}"
+        lines.append(line)
     return "\n".join(lines) + "\n（各产品规则以各自服务手册为准）", []
 
 

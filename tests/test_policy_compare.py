@@ -1,0 +1,35 @@
+"""Comparisons answer the detail asked, product by product (real store, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.policy import Answerer, Turn
+
+
+@pytest.fixture(scope="module")
+def bot(kb):
+    return Answerer(kb)
+
+
+def test_which_is_faster_is_answered_with_each_products_sentence(bot, kb):
+    reply = bot.answer(
+        Turn(text="安盛和众安PLUS的基因检测哪个出报告快", intent="ask_compare", products=["安盛", "众安PLUS"],
+             services=["基因检测"])
+    )  # fmt: skip
+    assert reply.answer_type == "comparison"
+    # the report times as each manual states them (003: 15 working days; 000 特药基因检测: 7 working days)
+    assert "实验室收到样本后15个工作日内" in reply.text and "实验室收到样本后 7个工作日内" in reply.text.replace(
+        "\u3000", " "
+    )
+    assert {s.manual for s in reply.sources} >= {kb.product("安盛").manual, kb.product("众安PLUS").manual}
+
+
+def test_two_named_products_are_compared_alone(bot):
+    reply = bot.answer(
+        Turn(
+            text="安盛跟平安的住院垫付有啥区别", intent="ask_compare", products=["安盛", "平安"], services=["住院垫付"]
+        )
+    )
+    assert reply.extra["products"] == ["安盛天平医疗保险", "平安健康 医疗险"]
+    assert "关于您问的" not in reply.text  # "有啥区别" asks no detail: the usual side-by-side rows
