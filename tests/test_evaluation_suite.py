@@ -70,6 +70,16 @@ def test_suite_shares_no_question_with_the_training_data(suites):
     assert not overlap, sorted(overlap)[:10]
 
 
+def test_suite_questions_are_held_out_as_the_classifier_sees_them(suites, kb):
+    """Names masked, no suite question may equal or nearly equal a training example (evaluation.heldout)."""
+    from evaluation.heldout import overlaps, store_finder, training_questions
+
+    found = overlaps(
+        questions(suites), training_questions(sorted((ROOT / "bot" / "data").glob("*.yml"))), store_finder(kb)
+    )
+    assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:15]]
+
+
 def test_assistant_passes_the_shipped_suite(suites, assistant):
     results = run(suites, assistant.url, workers=4, progress=False, token=assistant.api_token)
     summary = report.summarise(results, "assistant (test run)", MIN_PASS_RATE)
