@@ -392,6 +392,7 @@ class KnowledgeBase:
                 self._service_alias.setdefault(_service_key(a), []).append((s, a))
         self._service_choices = sorted(self._service_alias)
         self._service_sounds: Optional[SoundIndex] = None
+        self._place_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}
 
     # -- products -----------------------------------------------------------
@@ -484,6 +485,25 @@ class KnowledgeBase:
             if matches:
                 out.append((alike, matches))
         return out
+
+    def misspelt_places(self, text: str) -> List[SoundAlike]:
+        """Stretches of a message that sound like a province's, a city's or a county-level city's name but
+        are written otherwise (杭洲 for 杭州), outside the names the store already recognises there: for a
+        "您是指…吗" question, never for a silent correction (knowledge.spelling)."""
+        if self._place_sounds is None:
+            from knowledge.places import short_forms
+            from knowledge.vocabulary import MentionFinder, store_forms
+
+            forms = {
+                f
+                for d in self.places.by_code.values()
+                if d.level != "county" or d.name.endswith("市")
+                for f in (d.name, *short_forms(d.name))
+            }
+            self._place_sounds = SoundIndex(sorted(forms))
+            self._mentions = MentionFinder(store_forms(self))
+        taken = [(m.start, m.end) for m in self._mentions.find(text)]
+        return self._place_sounds.find(text, taken, whole_words=True)
 
     def service(self, product: Optional[ProductRef], mention: str) -> Optional[ServiceInfo]:
         """The product's service a mention names by an exact alias (no guessing)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
@@ -124,17 +124,26 @@ class SoundIndex:
                 self.by_sound.setdefault(sound(n), []).append(n)
         self._lengths = sorted({len(n) for ns in self.by_sound.values() for n in ns}, reverse=True)
 
-    def find(self, text: str) -> List[SoundAlike]:
-        """Longest sound-alike stretches, left to right, not overlapping."""
+    def find(self, text: str, taken: Sequence[Tuple[int, int]] = (), whole_words: bool = False) -> List[SoundAlike]:
+        """Longest sound-alike stretches, left to right, not overlapping each other or ``taken`` (the
+        names already recognised); with ``whole_words``, not cutting one of the message's words in two
+        (张化 in 这张化验单 — short place names sound like pieces of everyday words; service names are
+        longer and are looked for without it, so 门诊协主要 still finds 门诊协主)."""
+        import jieba
+
         syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
         if len(syllables) != len(text):  # pypinyin keeps every character as one item; anything else is not ours
             return []
+        # dictionary words only (HMM off): the HMM glues an unknown typo to its neighbour (南景能)
+        words = jieba.tokenize(text, HMM=False) if whole_words else ()
+        bounds = {0, len(text)} | {end for _, _, end in words} if whole_words else set(range(len(text) + 1))
+        blocked = {i for start, end in taken for i in range(start, end)}
         out: List[SoundAlike] = []
         i = 0
         while i < len(text):
             for n in self._lengths:
                 typed = text[i : i + n]
-                if len(typed) < n:
+                if len(typed) < n or i not in bounds or i + n not in bounds or blocked & set(range(i, i + n)):
                     continue
                 names = [
                     m

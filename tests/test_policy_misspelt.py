@@ -56,3 +56,17 @@ def test_a_service_written_right_is_answered_without_asking(bot):
         )
     )
     assert reply.answer_type == "coverage" and "您是指" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "text, typed, place",
+    [
+        ("平安住院陪护在杭洲能用吗", "杭洲", "杭州市"),
+        ("平安的住院陪护南景能不能用", "南景", "南京市"),
+        ("平安住院陪护我在武汗", "武汗", "武汉市"),
+    ],
+)
+def test_a_place_the_nlu_cannot_see_is_heard_and_asked_about(bot, text, typed, place):
+    reply = bot.answer(Turn(text=text, intent="ask_coverage", products=["平安"], services=["住院陪护"]))
+    assert reply.answer_type == "clarify" and f"没有找到地名“{typed}”，您是指{place}吗" in reply.text
+    assert reply.slots["pending"] == place and reply.covered is None

@@ -37,3 +37,28 @@ def test_without_a_product_every_product_offering_it_is_offered(kb):
 )
 def test_words_written_right_are_not_misspellings(kb, text):
     assert kb.misspelt_services(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, typed, name",
+    [
+        ("平安住院陪护在杭洲能用吗", "杭洲", "杭州"),
+        ("重疾绿通在郑洲有没有", "郑洲", "郑州"),
+        ("成度能用吗", "成度", "成都"),
+    ],
+)
+def test_a_same_sounding_place_is_found_in_the_message(kb, text, typed, name):
+    assert [(a.typed, a.name) for a in kb.misspelt_places(text)] == [(typed, name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要用安盛的绿通，帮我提交",  # 用安 sounds like 永安 but 安 belongs to 安盛
+        "帮我看看这张化验单",  # 张化 sounds like 彰化 but cuts 这张 and 化验单
+        "我在湖南长沙",  # 南长 sounds like 南昌 inside two names the store knows
+        "手术的程度严不严重",  # 程度 sounds like 成都 but is a word of its own
+    ],
+)
+def test_pieces_of_other_words_are_not_misspelt_places(kb, text):
+    assert kb.misspelt_places(text) == []

@@ -257,26 +257,36 @@ def acknowledge(n: Need) -> Answer:
     return Answer("ack", "chitchat", data={"affirm": n.q.intent == "affirm"}, keeps_pending=True)
 
 
+def unknown_place(
+    product: Optional[ProductInfo], svc: Optional[ServiceInfo], words: str, suggestions: List[str]
+) -> Answer:
+    """ "没有找到地名…，您是指…吗": the place asked about is not one the gazetteer knows as written."""
+    return Answer(
+        "unknown_place",
+        "clarify",
+        product,
+        svc,
+        missing="place",
+        options=suggestions[:1],
+        data={"words": words},
+        slots={"pending": suggestions[0]} if suggestions else {},
+        extra={"suggestions": suggestions} if suggestions else {},
+    )
+
+
 def coverage(n: Need) -> Answer:
     svc = n.r.service
     if svc is None:
         return service_missing(n, n.r.lookup)
     if not n.q.place_words:
+        misspelt = n.kb.misspelt_places(n.q.text)
+        if misspelt:  # "平安住院陪护在杭洲能用吗": 杭洲 is no name the NLU knows, but sounds like 杭州
+            division = n.kb.resolve_place(misspelt[0].name).division
+            return unknown_place(svc.product, svc, misspelt[0].typed, [division.name] if division else [])
         return coverage_summary(n, svc)
     result = n.kb.is_covered(svc.product, svc, n.q.place_words, in_person=n.q.in_person)
     if result.status == "unknown_place":
-        suggestions = result.to_dict()["suggestions"]
-        return Answer(
-            "unknown_place",
-            "clarify",
-            svc.product,
-            svc,
-            missing="place",
-            options=suggestions[:1],
-            data={"words": n.q.place_words},
-            slots={"pending": suggestions[0]} if suggestions else {},
-            extra={"suggestions": suggestions} if suggestions else {},
-        )
+        return unknown_place(svc.product, svc, n.q.place_words, result.to_dict()["suggestions"])
     return Answer(
         "coverage",
         "coverage",
@@ -461,17 +471,7 @@ def services_at(n: Need, product: ProductInfo) -> Answer:
     usable there, given remotely wherever one is, not stated or to be confirmed, not there."""
     results = [(svc, n.kb.is_covered(product, svc, n.q.place_words)) for svc in n.kb.services_of(product)]
     if results and results[0][1].status == "unknown_place":
-        suggestions = results[0][1].to_dict()["suggestions"]
-        return Answer(
-            "unknown_place",
-            "clarify",
-            product,
-            missing="place",
-            options=suggestions[:1],
-            data={"words": n.q.place_words},
-            slots={"pending": suggestions[0]} if suggestions else {},
-            extra={"suggestions": suggestions} if suggestions else {},
-        )
+        return unknown_place(product, None, n.q.place_words, results[0][1].to_dict()["suggestions"])
     groups: Dict[str, List[ServiceInfo]] = {g: [] for g in PLACE_GROUPS}
     for svc, result in results:
         if result.status == REMOTE_ONLY or svc.coverage.type == "remote":
