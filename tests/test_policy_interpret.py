@@ -67,6 +67,35 @@ def test_another_service_starts_afresh():
     assert interpret(Turn("需要提前多久", "ask_advance_notice", **context)).place_words == "成都"
 
 
+def test_another_service_starts_afresh_unless_the_place_is_pointed_back_to():
+    context = dict(service="住院垫付", place="太原", last_question="ask_coverage")
+    turn = Turn("平安的住院陪护在那边行不行", "ask_coverage", services=["住院陪护"], **context)
+    assert interpret(turn).place_words == "太原"
+
+
+def test_a_place_asks_whether_it_is_there():
+    assert interpret(
+        Turn("带老人在毫州看病，平安陪诊能安排不", "ask_time", services=["陪诊"], places=["毫州"])
+    ).intent == ("ask_coverage")
+    assert interpret(
+        Turn("我现在在乌海，重疾绿通申请得了吗", "ask_eligibility", services=["重疾绿通"], places=["乌海"])
+    ).intent == ("ask_coverage")
+    # a detail asked stays that question; a kind the NLU read with its own words too
+    assert (
+        interpret(Turn("在成都申请陪诊多久能安排好", "ask_time", services=["陪诊"], places=["成都"])).intent
+        == "ask_time"
+    )
+    assert (
+        interpret(Turn("我在太原，怎么申请住院垫付", "ask_apply", services=["住院垫付"], places=["太原"])).intent
+        == "ask_apply"
+    )
+    assert (
+        interpret(Turn("我在福州，出院接送收钱不", "ask_cost", services=["出院接送"], places=["福州"])).intent
+        == "ask_cost"
+    )
+    assert interpret(Turn("陪诊能安排不", "ask_time", services=["陪诊"])).intent == "ask_time"  # no place named
+
+
 def test_the_rules_apply_in_order_and_are_recorded():
     # a follow-up of "平安有哪些服务" naming a service: follow_up, then what_a_service_holds
     q = interpret(Turn("那住院垫付呢", "inform", services=["住院垫付"], last_question="ask_services"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
-from actions.policy.lists import OTHER_INSURERS, QUESTION_FRAME, SAFETY
+from actions.policy.lists import AVAILABILITY, OTHER_INSURERS, QUESTION_FRAME, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn, suggested_service
 
 # "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
@@ -171,10 +171,35 @@ def several_products_compared(q: Question, turn: Turn, named_products: int, cal:
     return None
 
 
+# Words that point back to the place of the conversation ("那边", "当地").
+THERE = ("那边", "那里", "那儿", "那块", "那头", "这边", "这里", "这儿", "当地", "本地")
+# The kinds a yes/no "can I get it" question is often read as; a question read as any other kind keeps it.
+READ_AS_AVAILABILITY = (
+    "ask_service_info",
+    "ask_eligibility",
+    "ask_time",
+    "ask_usage_limit",
+    "ask_apply",
+    "nlu_fallback",
+)
+
+
+def a_place_asks_whether_it_is_there(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "带老人在毫州看病，平安陪诊能安排不": a yes/no question about getting a service, with a place named
+    in it and no detail asked, is whether the service is given there (the words: data/availability.yml)."""
+    if not turn.places or not q.service_words or q.intent not in READ_AS_AVAILABILITY:
+        return None
+    return replace(q, intent="ask_coverage") if AVAILABILITY.asks_whether(q.detail) else None
+
+
 def another_service_starts_afresh(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "平安二诊在哪些城市能用" after a question on 会诊 in 成都 does not inherit 成都
     ("那二诊呢" does: that is a follow-up, intent inform)."""
     if not turn.places and turn.intent != "inform" and turn.services and q.slots.get("service") != turn.service:
+        if any(w in q.detail for w in THERE):  # "平安的住院陪护在那边行不行": the place said before
+            return None
         return replace(q, place_words=None) if q.place_words is not None else None
     return None
 
@@ -190,6 +215,7 @@ RULES: List[Rule] = [
     one_product_is_not_a_comparison,
     what_a_service_holds,
     several_products_compared,
+    a_place_asks_whether_it_is_there,
     another_service_starts_afresh,
 ]
 

@@ -47,6 +47,28 @@ def _insurers() -> OtherInsurers:
     return OtherInsurers(tuple(d["insurers"]), tuple(d.get("not_insurers") or ()))
 
 
+@dataclass(frozen=True)
+class Availability:
+    asks: Tuple[str, ...]  # words of asking to get a service (能, 安排, 约 …)
+    endings: Tuple[str, ...]  # how a yes/no question ends (吗, 不, 能不能 …)
+    detail: Tuple[str, ...]  # words that ask for a detail instead (几, 多久, 怎么 …)
+
+    def asks_whether(self, text: str) -> bool:
+        """A yes/no question about getting something, asking for no detail."""
+        core = text.strip().rstrip("？?。.！!~～ 呀啊呢哈")
+        return (
+            any(w in core for w in self.asks)
+            and any(core.endswith(e) for e in self.endings)
+            and not any(w in core for w in self.detail)
+        )
+
+
+def _availability() -> Availability:
+    d = _read("availability.yml")
+    return Availability(tuple(d["asks"]), tuple(d["endings"]), tuple(d["detail"]))
+
+
 SAFETY = _safety()
+AVAILABILITY = _availability()
 QUESTION_FRAME = tuple(_read("question_words.yml"))
 OTHER_INSURERS = _insurers()
