@@ -72,9 +72,9 @@ validate: $(STAMP)
 	$(PY) -m rasa data validate --domain bot/domain.yml --data bot/data --config config.yml --fail-on-warnings --quiet
 	$(PY) -m knowledge check
 
-## every test that needs no trained model (under a minute)
+## every test that needs no trained model, on both cores (under a minute)
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not model" -p no:cacheprovider
+	$(PY) -m pytest -q -m "not model" -p no:cacheprovider -n 2 --dist load
 
 ## plant each one-line bug of tools/mutations.yml in a copy of the tree, run its fast tests; prints the survivors
 mutation: $(STAMP)

@@ -62,10 +62,14 @@ class RacingClock:
         return NOW
 
 
-def _confirm(kb_url: str, url: str, service: str, gate, first_done, goes_first: Optional[bool], results) -> None:
-    """One confirmation of draft "same" (a thread's or a process's body); puts (created, reference) or the error."""
+def _confirm(kb, url: str, service: str, gate, first_done, goes_first: Optional[bool], results) -> None:
+    """One confirmation of draft "same" (a thread's or a process's body); puts (created, reference) or the error.
+
+    ``kb``: the session's KnowledgeBase for threads (the store is read-only, loading it once per thread only
+    costs time), its URL for a process, which loads its own."""
     try:
-        desk = ServiceDesk(KnowledgeBase(kb_url), url, clock=RacingClock(gate, first_done, goes_first))
+        kb = KnowledgeBase(kb) if isinstance(kb, str) else kb
+        desk = ServiceDesk(kb, url, clock=RacingClock(gate, first_done, goes_first))
         pol = desk.policy(POLICY["number"])
         sub = desk.submit("rest", "u1", pol, desk.service_of(pol, service), VALUES, "same")
         results.put((sub.created, sub.request.reference))
@@ -105,7 +109,7 @@ def _threads(desk: ServiceDesk, service: str, order) -> list:
         threading.Thread(
             target=_confirm,
             args=(
-                desk.kb.url,
+                desk.kb,
                 desk.engine.url.render_as_string(hide_password=False),
                 service,
                 gate,
