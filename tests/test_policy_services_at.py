@@ -44,3 +44,11 @@ def test_a_misspelt_place_is_asked_about_first(bot):
         Turn(text="众安PLUS在杭洲能用哪些服务", intent="ask_services", products=["众安PLUS"], places=["杭洲"])
     )
     assert reply.answer_type == "clarify" and "您是指杭州市吗" in reply.text
+
+
+def test_a_place_and_no_service_read_as_a_coverage_question_lists_the_services_there(bot):
+    reply = bot.answer(Turn(text="平安在成都能用哪些服务", intent="ask_coverage", products=["平安"], places=["成都"]))
+    assert reply.answer_type == "services" and "可以在成都市使用" in reply.text
+    # a misspelt service in the message is asked about first
+    typo = bot.answer(Turn(text="平安住院陪户在杭州能用吗", intent="ask_coverage", products=["平安"], places=["杭州"]))
+    assert "您是指“住院陪护”吗" in typo.text

@@ -277,6 +277,8 @@ def unknown_place(
 def coverage(n: Need) -> Answer:
     svc = n.r.service
     if svc is None:
+        if n.r.lookup.problem == "unnamed" and n.q.slots.get("place") and n.product is not None:
+            return services_at(n, n.product)  # "平安在成都能用哪些服务" read as a coverage question
         return service_missing(n, n.r.lookup)
     if not n.q.place_words:
         misspelt = n.kb.misspelt_places(n.q.text)
