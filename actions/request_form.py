@@ -19,6 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer
 from actions.answers import QUESTION_INTENTS as ANSWERED_QUESTIONS
+from actions.policy import Turn, answer
+from actions.policy.lists import SAFETY
+from knowledge.api import KnowledgeBase
 from service_requests import parsing
 from service_requests import wording as w
 from service_requests.desk import RequestRefused, ServiceDesk
@@ -168,6 +171,12 @@ class ValidateServiceRequestForm(FormValidationAction):
             return []
         if _intent(tracker) == "stop_request" or parsing.is_stop(text):
             return []  # the form is rejected and the stop rule ends it
+        if SAFETY.is_emergency(
+            text
+        ):  # "我爸突然胸口疼": 120 first (the answer policy's safety reply), then the form asks again
+            safety = answer(KnowledgeBase.open(), Turn(text=text, intent="nlu_fallback"))
+            dispatcher.utter_message(text=safety.text, json_message=safety.payload())
+            return []
         if (
             requested != CONFIRMED
             and _intent(tracker) in QUESTION_INTENTS

@@ -270,6 +270,13 @@ def test_a_question_in_the_middle_fills_no_slot(desk):
     assert set_["sr_place"] == "浙江省杭州市"
 
 
+def test_an_emergency_in_the_middle_is_told_to_call_120_and_fills_no_slot(desk):
+    chat = bound_chat(desk, PA, "escort", "sr_hospital")
+    texts, set_, _ = chat.answer("我爸突然胸口疼，喘不上气了", intent="inform")
+    assert len(texts) == 1 and texts[0].startswith("如果情况紧急，请立即拨打120急救电话")
+    assert set_ == {"requested_slot": "sr_hospital"}  # not taken as the hospital's name: the form asks again
+
+
 @pytest.mark.parametrize("text, intent", [("算了", "stop_request"), ("不办了，谢谢", "inform")])
 def test_a_stop_fills_no_slot_and_the_stop_action_clears_the_form(desk, text, intent):
     chat = bound_chat(desk, PA, "escort", "sr_phone")

@@ -62,7 +62,7 @@ Rule = Callable[[Question, Turn, int, Calibration], Optional[Question]]
 def emergency_first(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "我爸突然胸口疼，喘不上气": call 120 first, whatever else is asked; with no service named
     nothing else is asked (the terms: data/safety.yml)."""
-    if not any(w in q.text for w in SAFETY.emergency):
+    if not SAFETY.is_emergency(q.text):
         return None
     return replace(q, safety=q.safety + ("emergency",), intent=q.intent if turn.services else "safety")
 

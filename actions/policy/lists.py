@@ -19,6 +19,10 @@ class Safety:
     service_names: Tuple[str, ...]  # names of the manuals' services that help in one (绿通)
     doctor_services: Tuple[str, ...]  # names of the manuals' services for talking to a doctor
 
+    def is_emergency(self, text: str) -> bool:
+        """The message describes a medical emergency (call 120 first, whatever else is going on)."""
+        return any(w in text for w in self.emergency)
+
 
 @dataclass(frozen=True)
 class OtherInsurers:
