@@ -54,24 +54,15 @@ def ensure_model(out: Path = MODELS_DIR, quiet: bool = False) -> Path:
         return model
     out.mkdir(parents=True, exist_ok=True)
     print(f"training the model ({fp}) …", flush=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "train",
-        "--config",
-        "config.yml",
-        "--domain",
-        "bot/domain.yml",
-        "--data",
-        "bot/data",
-        "--out",
-        str(out),
-        "--fixed-model-name",
-        fp,
-    ]
-    subprocess.run(cmd, cwd=ROOT, check=True)
+    subprocess.run(train_command(out, fp), cwd=ROOT, check=True)
     return model
+
+
+def train_command(out: Path, name: Optional[str] = None) -> List[str]:
+    """``rasa train`` on this project's config, domain and data (run from the repository root)."""
+    cmd = [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain.yml"]
+    cmd += ["--data", "bot/data", "--out", str(out)]
+    return cmd + (["--fixed-model-name", name] if name else [])
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -38,7 +37,7 @@ from typing import Dict, List, Tuple
 import aiohttp
 
 from assistant import texts
-from assistant.model import ensure_model
+from assistant.model import ensure_model, train_command
 from assistant.serve import Assistant
 from knowledge.config import ROOT
 
@@ -214,20 +213,7 @@ def main() -> None:
             env = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
             t = time.perf_counter()
             subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa",
-                    "train",
-                    "--config",
-                    "config.yml",
-                    "--domain",
-                    "bot/domain.yml",
-                    "--data",
-                    "bot/data",
-                    "--out",
-                    tmp,
-                ],
+                train_command(Path(tmp)),
                 cwd=ROOT,
                 check=True,
                 capture_output=True,

@@ -181,6 +181,19 @@ def _judge_place(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judg
     return _judge_lists(spec, place, index)
 
 
+def _hospitals_at(place: Division, hospitals: Sequence[HospitalEntry], spec: CoverageSpec) -> Judgement:
+    """Covered: the manual names designated hospitals in (or under) the place."""
+    return Judgement(
+        True,
+        YES,
+        f"{place.name}有指定服务医院",
+        place,
+        hospitals=len(hospitals),
+        hospital_names=[h.name for h in hospitals],
+        section=spec.section,
+    )
+
+
 def _judge_hospitals(spec: CoverageSpec, place: Division, index: PlaceIndex) -> Judgement:
     located = [h for h in spec.hospitals if h.division is not None and h.division.level != "province"]
     inside = [
@@ -189,15 +202,7 @@ def _judge_hospitals(spec: CoverageSpec, place: Division, index: PlaceIndex) -> 
         if index.contains(place, h.division) or index.city_of(h.division).adcode == index.city_of(place).adcode
     ]
     if inside:
-        return Judgement(
-            True,
-            YES,
-            f"{place.name}有指定服务医院",
-            place,
-            hospitals=len(inside),
-            hospital_names=[h.name for h in inside],
-            section=spec.section,
-        )
+        return _hospitals_at(place, inside, spec)
     # A hospital the manual places only by province: a city inside it can be neither confirmed nor ruled out.
     by_province = [
         h
@@ -218,15 +223,7 @@ def _judge_hospitals(spec: CoverageSpec, place: Division, index: PlaceIndex) -> 
         )
     in_province = [h for h in spec.hospitals if h.division is not None and index.contains(place, h.division)]
     if in_province:
-        return Judgement(
-            True,
-            YES,
-            f"{place.name}有指定服务医院",
-            place,
-            hospitals=len(in_province),
-            hospital_names=[h.name for h in in_province],
-            section=spec.section,
-        )
+        return _hospitals_at(place, in_province, spec)
     return Judgement(False, NO, f"指定服务医院不在{place.name}", place, hospitals=0, section=spec.section)
 
 

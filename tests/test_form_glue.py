@@ -21,6 +21,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from request_factories import Clock, policy
 
 from actions import request_form as rf
 from service_requests import wording as w
@@ -34,18 +35,8 @@ MONDAY = datetime(2026, 11, 23, 10, 0)
 PA, ZAP, ZAP2 = "PA2026000002", "ZAP2026000004", "ZAP2026000005"  # past the waiting period; phone 13900001111
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def _policy(number: str, product: str, effective: date, **extra: Any) -> Dict[str, Any]:
-    base = dict(insured_name="测试", id_number="11010119900101123X", phone="13900001111", status="in_force")
-    base.update(waiting_period_days=30, continuation="new", add_ons=[], expiry_date=date(2027, 12, 31))
-    return dict(base, number=number, product_id=product, effective_date=effective, **extra)
+    return policy(number, product, effective, date(2027, 12, 31), **extra)
 
 
 @pytest.fixture()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from request_factories import Clock, policy
 
 from service_requests import parsing as p
 from service_requests import rules
@@ -22,30 +23,6 @@ SATURDAY = datetime(2026, 11, 21, 10, 0)
 MONDAY = datetime(2026, 11, 23, 10, 0)
 WEDNESDAY = datetime(2026, 11, 25, 10, 0)
 FRIDAY = datetime(2026, 11, 27, 10, 0)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def policy(number: str, product: str, effective: date, expiry: date | None = None, **kw) -> dict:
-    return {
-        "number": number,
-        "product_id": product,
-        "insured_name": "测试",
-        "id_number": "11010119900101123X",
-        "phone": "13900001111",
-        "effective_date": effective,
-        "expiry_date": expiry or effective + timedelta(days=364),
-        "status": kw.pop("status", "in_force"),
-        "waiting_period_days": kw.pop("waiting", 30),
-        "continuation": kw.pop("continuation", "new"),
-        "add_ons": kw.pop("add_ons", []),
-    }
 
 
 @pytest.fixture()

@@ -11,36 +11,12 @@ import sys
 from datetime import date, datetime, timedelta
 
 import pytest
+from request_factories import Clock, policy
 
 from service_requests.config import ROOT
 from service_requests.desk import RequestRefused, ServiceDesk
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def policy(number, product, effective, expiry=None, **kw):
-    return {
-        "number": number,
-        "product_id": product,
-        "insured_name": "测试",
-        "id_number": "11010119900101123X",
-        "phone": "13900001111",
-        "effective_date": effective,
-        "expiry_date": expiry or effective + timedelta(days=364),
-        "status": "in_force",
-        "waiting_period_days": kw.pop("waiting", 30),
-        "continuation": kw.pop("continuation", "new"),
-        "add_ons": kw.pop("add_ons", []),
-        **kw,
-    }
 
 
 @pytest.fixture()
