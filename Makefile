@@ -52,7 +52,7 @@ eval-baseline: $(STAMP)
 
 ## rasa test nlu on the independent NLU test set; intent report and confusion matrix in reports/nlu
 eval-nlu: train
-	$(PY) -m rasa test nlu --nlu tests/nlu/test_nlu.yml --model "$$($(PY) -m assistant.model | tail -1)" --out reports/nlu
+	$(PY) -m rasa test nlu --nlu tests/nlu --model "$$($(PY) -m assistant.model | tail -1)" --out reports/nlu
 
 ## Debian's Chromium for the console's browser tests (Playwright drives it; it downloads no browser of its own)
 CHROMIUM := /usr/bin/chromium

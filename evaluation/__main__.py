@@ -1,9 +1,12 @@
-"""python -m evaluation run SUITE [SUITE …] | diff OLD.json NEW.json
+"""python -m evaluation run SUITE [SUITE …] | diff OLD.json NEW.json | heldout FILE [FILE …]
 
 run: sends every case of the suites (YAML, or CSV / XLSX question lists) through the assistant's REST channel (the one at --url, or
 the one on localhost:5005 if it answers, or one started for the run), writes reports/NAME.json,
 reports/NAME.html and the failures as reports/NAME-failures.csv / .xlsx, prints the breakdown and, last, the overall pass rate; exit 1 below
 --threshold.  --baseline runs the same suites against the BM25 search baseline instead.
+
+heldout: lists the questions of suites (YAML / CSV / XLSX) or NLU files (Rasa YAML) that are not held out
+from the training data as the classifier sees it (names masked, evaluation.heldout); exit 1 if any.
 """
 
 from __future__ import annotations
@@ -67,7 +70,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             server.shutdown()
     summary = report.summarise(results, target, args.threshold)
     paths = report.write(summary, Path(args.out), args.name or ("baseline" if args.baseline else "evaluation"))
-    for group in ("kind", "product"):
+    for group in ("kind", "topic", "product"):
+        if not summary["by"][group]:
+            continue
         print(f"by {group}:")
         for name, r in summary["by"][group].items():
             print(f"  {name:<28} {r['passed']:>4}/{r['cases']:<4} {r['pass_rate'] * 100:5.1f}%")
@@ -99,6 +104,35 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_questions(path: Path) -> List[str]:
+    from evaluation.heldout import training_questions
+    from evaluation.suite import questions
+
+    if path.suffix in (".yml", ".yaml") and "nlu:" in path.read_text("utf-8"):
+        return training_questions([path])
+    return questions([load_any(path)])
+
+
+def cmd_heldout(args: argparse.Namespace) -> int:
+    from evaluation.heldout import overlaps, store_finder, training_questions
+
+    training = training_questions(sorted(Path(args.training).glob("*.yml")))
+    finder = store_finder()
+    bad = 0
+    for name in args.files:
+        try:
+            asked = _file_questions(Path(name))
+        except SuiteError as e:
+            print(e, file=sys.stderr)
+            return 2
+        found = overlaps(asked, training, finder)
+        bad += len(found)
+        print(f"{name}: {len(asked)} questions, {len(found)} not held out")
+        for o in found:
+            print(f"  {o.question}  ≈  {o.training}  ({o.similarity:.0f}%, {o.template})")
+    return 1 if bad else 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m evaluation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -118,6 +152,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     d = sub.add_parser("diff", help="what got better and worse between two JSON reports")
     d.add_argument("old"), d.add_argument("new")
     d.set_defaults(func=cmd_diff)
+    h = sub.add_parser("heldout", help="questions that equal or nearly equal a training example, names masked")
+    h.add_argument("files", nargs="+", help="suites (YAML / CSV / XLSX) or NLU test files")
+    h.add_argument("--training", default="bot/data", help="the folder of the NLU training files")
+    h.set_defaults(func=cmd_heldout)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -30,8 +30,11 @@ def summarise(results: List[CaseResult], target: str, threshold: Optional[float]
         "product": defaultdict(list),
         "service": defaultdict(list),
         "suite": defaultdict(list),
+        "topic": defaultdict(list),
     }
     for r in results:
+        if r.tags.get("topic"):
+            by["topic"][str(r.tags["topic"])].append(r)
         by["kind"][str(r.tags.get("kind", "untagged"))].append(r)
         by["product"][str(r.tags.get("product", "untagged"))].append(r)
         by["service"][str(r.tags.get("service", "untagged"))].append(r)
@@ -181,7 +184,7 @@ td,th{{border:1px solid #ccc;padding:2px 8px}}pre{{white-space:pre-wrap;backgrou
 <p>延迟 p50 {lat["p50"]} ms · p95 {lat["p95"]} ms · max {lat["max"]} ms · 意图准确率 {summary["intent_accuracy"]} · 回复文本含全部要点的轮次 {(summary.get("text_pass_rate") or 0) * 100:.1f}% · 连同期望意图/实体一并计入的通过率 {(o.get("strict_pass_rate") or 0) * 100:.1f}%</p>
 <div class="cols"><div>{_bars_svg(summary["by"]["service"], "按服务的通过率")}</div>
 <div>{_bars_svg(summary["by"]["kind"], "按类型的通过率")}{_histogram_svg(lat["all"], "每轮延迟（毫秒）")}</div></div>
-<div class="cols"><div><h3>按类型</h3><table>{rows("kind")}</table></div><div><h3>按产品</h3><table>{rows("product")}</table></div>
+<div class="cols"><div><h3>按类型</h3><table>{rows("kind")}</table><h3>按问题类别（topic）</h3><table>{rows("topic")}</table></div><div><h3>按产品</h3><table>{rows("product")}</table></div>
 <div><h3>按服务</h3><table>{rows("service")}</table></div></div>
 <h3>意图混淆</h3><table><tr><th>期望</th><th>实际</th><th>次数</th></tr>{confusions}</table>
 <h3>NLU 期望未满足（不单独判失败）（{len(summary["nlu_mismatches"])}）</h3><ul>{nlu}</ul>

@@ -80,6 +80,19 @@ def test_a_place_asks_whether_it_is_there():
     assert interpret(
         Turn("我现在在乌海，重疾绿通申请得了吗", "ask_eligibility", services=["重疾绿通"], places=["乌海"])
     ).intent == ("ask_coverage")
+    # the A-not-A form anywhere in the question ("有没有覆盖", "会不会有人来")
+    assert interpret(
+        Turn("我在拉萨，基因检测这里有没有覆盖", "ask_service_info", services=["基因检测"], places=["拉萨"])
+    ).intent == ("ask_coverage")
+    assert interpret(
+        Turn("回苏州休养，术后家庭护理会不会有人来", "ask_service_info", services=["术后家庭护理"], places=["苏州"])
+    ).intent == ("ask_coverage")
+    assert (
+        interpret(
+            Turn("在苏州，术后家庭护理是不是要提前申请", "ask_service_info", services=["术后家庭护理"], places=["苏州"])
+        ).intent
+        == "ask_service_info"
+    )
     # a detail asked stays that question; a kind the NLU read with its own words too
     assert (
         interpret(Turn("在成都申请陪诊多久能安排好", "ask_time", services=["陪诊"], places=["成都"])).intent
@@ -146,3 +159,17 @@ def test_a_service_in_other_words():
     # the question's own words name nothing; a named service needs no other words
     assert interpret(Turn("你们一共有哪些服务", "ask_services")).described_service == ()
     assert interpret(Turn("住院陪护服务在杭州能用吗", "ask_coverage", services=["住院陪护"])).described_service == ()
+
+
+def test_the_same_question_about_another_name():
+    turn = Turn(
+        "深圳那边又是什么情况", "nlu_fallback", places=["深圳"], last_question="ask_coverage", service="术后家庭护理"
+    )
+    assert interpret(turn).intent == "ask_coverage"
+    turn = Turn("换成尊享家财的话能用多少回", "nlu_fallback", services=["尊享家财"], last_question="ask_usage_limit")
+    assert interpret(turn).intent == "ask_usage_limit"
+    # no follow-up words, or nothing asked before: still unsure
+    assert interpret(Turn("深圳的医院", "nlu_fallback", places=["深圳"], last_question="ask_coverage")).intent == (
+        "nlu_fallback"
+    )
+    assert interpret(Turn("深圳那边呢", "nlu_fallback", places=["深圳"])).intent == "nlu_fallback"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from actions.policy import Answerer, Turn
 from actions.policy.interpret import interpret
@@ -85,9 +86,40 @@ def test_the_butlers_draft_puts_safety_first_too(kb):
     assert draft.text.startswith(CALL_120)
 
 
-def test_no_question_of_the_suites_is_taken_for_an_emergency():
-    # "紧急情况来不及预授权怎么办" asks about the manual's rule: it is answered from the manual
+# Read after the terms were fixed on the development set and left as measured (benchmarks/bench_safety.py):
+# the suite's one emergency told in the past tense, and two questions taken for one.
+KNOWN_MISSES = {"x-sos-plus-preauth"}
+KNOWN_FALSE_ALARMS = {"pa-list-care-feeding", "pa-exc-care-suction"}
+
+
+def test_the_development_set_emergencies_and_requests_for_advice_and_only_they_are_found():
+    dev = yaml.safe_load((ROOT / "benchmarks" / "data" / "safety_dev.yml").read_text("utf-8"))
+    assert [m for m in dev["emergency"] if not SAFETY.is_emergency(m)] == []
+    assert [m for m in dev["not_emergency"] if SAFETY.is_emergency(m)] == []
+    assert [m for m in dev["medical_advice"] if not SAFETY.asks_medical_advice(m)] == []
+    assert [m for m in dev["not_medical_advice"] if SAFETY.asks_medical_advice(m)] == []
+
+
+def test_the_suites_emergencies_and_only_they_are_taken_for_one():
+    # "紧急情况来不及预授权怎么办" asks about the manual's rule: it is answered from the manual; the
+    # cases written as emergencies (topic: safety, x-sos-*) get the safety reply
+    emergencies, missed, alarms = 0, set(), set()
     for path in sorted((ROOT / "evaluation" / "suites").glob("*.yml")):
         for case in load_suite(Path(path)).cases:
-            for turn in case.turns:
-                assert interpret(Turn(turn.user, "ask_coverage")).safety == (), (case.id, turn.user)
+            said = [bool(interpret(Turn(t.user, "ask_coverage")).safety) for t in case.turns]
+            if case.tags.get("topic") == "safety":
+                emergencies += 1
+                if not any(said):
+                    missed.add(case.id)
+            elif any(said):
+                alarms.add(case.id)
+    assert emergencies >= 10
+    assert missed <= KNOWN_MISSES and alarms <= KNOWN_FALSE_ALARMS, (missed, alarms)
+
+
+def test_a_condition_named_as_a_past_illness_or_on_a_list_is_not_an_emergency():
+    assert interpret(Turn("我爸中风了，重疾绿通在杭州能用吗", "ask_coverage")).safety == ("emergency",)
+    assert interpret(Turn("心梗在平安18种重疾的清单里吗", "ask_service_info")).safety == ()
+    assert interpret(Turn("脑梗留了后遗症半边身子动不了，在病种单子上吗", "ask_service_info")).safety == ()
+    # a symptom is an emergency whatever else the message says
+    assert interpret(Turn("确诊过心梗，现在又胸口疼喘不上气", "ask_service_info")).safety == ("emergency",)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,9 @@ def test_the_development_set_is_held_out_from_the_suite_and_the_nlu_data(kb):
     dev = [i.q for i in load_dev()]
     finder = store_finder(kb)
     suite = questions([load_suite(p) for p in sorted((ROOT / "evaluation" / "suites").glob("*.yml"))])
-    nlu = training_questions(sorted((ROOT / "bot" / "data").glob("*.yml")) + [ROOT / "tests" / "nlu" / "test_nlu.yml"])
+    nlu = training_questions(
+        sorted((ROOT / "bot" / "data").glob("*.yml")) + sorted((ROOT / "tests" / "nlu").glob("test_nlu*.yml"))
+    )
     found = overlaps(dev, suite + nlu, finder)
     assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:10]]
 
@@ -121,3 +124,16 @@ def test_the_shipped_threshold_is_the_one_calibrated_on_the_calibration_half(kb)
     calibration, _ = split(load_dev())
     ranked = bench.measure(bench.focus_search(kb, FOCUS), bench.cases(kb, calibration, store_finder(kb)))
     assert round(bench.calibrate(ranked), 2) == FOCUS_MIN_SCORE
+
+
+def test_a_question_asking_for_a_kind_of_value_prefers_the_sentence_that_prints_one(kb):
+    from knowledge.search import expected_values
+
+    assert [p.pattern for p in expected_values("多少钱以上要审处方")] and not expected_values("能不能扶着我走")
+    assert any(p.search("服务时间每日 6：00-22：00") for p in expected_values("大清早几点开始有人"))
+    svc = kb.service("zhongan_value_added", "图文咨询")
+    hit = kb.focus_passage("大清早几点开始有人", svc)
+    assert hit is not None and "6：00-22：00" in hit["text"]
+    off = replace(FOCUS, answer_bonus=0.0)  # without it no word of the question is in that sentence
+    ranked = kb.focus_ranking("大清早几点开始有人", svc.id, None, options=off)
+    assert not ranked or "6：00-22：00" not in ranked[0]["text"] or ranked[0]["score"] < FOCUS_MIN_SCORE

@@ -8,16 +8,18 @@ for each question is in ``HANDLERS``, built once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from actions.policy.interpret import Question
-from actions.policy.lists import SAFETY
+from actions.policy.interpret import INTERROGATIVES, Question
+from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME, SAFETY
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
+from knowledge.lists import find_item, item_name
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -249,6 +251,88 @@ def focus_answer(svc: ServiceInfo, focus: Focus) -> Answer:
     return Answer(
         "focus_answer", kind, svc.product, svc, focus=focus, sources=list(focus.sources), extra={"focus": True}
     )
+
+
+# -- what a printed list holds ------------------------------------------------------------------
+# The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
+LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
+
+
+def asked_words(detail: str, svc: ServiceInfo) -> List[str]:
+    """The runs of words a question asks about, left when its frame is taken out ("18种重疾里有没有糖尿病"
+    → ["糖尿病"]): no question, list or person word, nothing of the service's own name or list title."""
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    drop = (
+        set(LIST_WORDS.membership + LIST_WORDS.whole + LIST_WORDS.people + QUESTION_FRAME) | QUESTION_WORDS | STOPWORDS
+    )
+    own = svc.name + (svc.items_title or "")
+    runs: List[str] = []
+    run: List[str] = []
+    for w in [*jieba.lcut(detail), " "]:
+        w = w.strip()
+        keep = len(w) >= 2 and w not in drop and w not in own and _WORD.fullmatch(w) is not None
+        if keep and not any(x in w for x in INTERROGATIVES):
+            run.append(w)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    return runs
+
+
+def list_question(n: Need) -> Optional[Answer]:
+    """ "平安18种重疾里有没有糖尿病", "上门护理能做雾化吗", "陪诊都包括哪些": what a service's printed list
+    holds — the item (with its definition, when the manual gives one), "not on the list" with the
+    list, or the whole list.  None when the question is not about the list."""
+    svc = n.r.service
+    if svc is None or not svc.items or n.q.intent not in LIST_QUESTIONS or n.q.slots.get("place"):
+        return None
+    detail = n.q.detail
+    runs = asked_words(detail, svc)
+    found = next(((w, item) for w in runs if (item := find_item(svc.items, w)) is not None), None)
+    asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
+    sources = [list_source(n, svc)]
+    # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
+    if found is not None and (asks_list or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
+        asked, item = found
+        definition = next((r for r in n.kb.rules(svc.product, "definition") if r.title == item_name(item)), None)
+        if definition is not None:
+            sources = [svc.source(definition.section)]
+        return Answer(
+            "list_member",
+            "service_info",
+            svc.product,
+            svc,
+            topic="ask_service_info",
+            sources=sources,
+            data={"asked": asked, "item": item, "definition": definition.text if definition else None},
+            extra={"list": {"asked": asked, "on_list": True, "item": item}},
+        )
+    if runs and LIST_WORDS.asks_membership(detail):
+        return Answer(
+            "list_not_member",
+            "service_info",
+            svc.product,
+            svc,
+            topic="ask_service_info",
+            sources=sources,
+            data={"asked": runs[-1]},
+            extra={"list": {"asked": runs[-1], "on_list": False}},
+        )
+    if asks_list and not runs:
+        return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
+    return None
+
+
+def list_source(n: Need, svc: ServiceInfo) -> Source:
+    """Where the list is printed: the manual's attachment holding the same items, or the service."""
+    for a in n.kb.attachments(svc.product):
+        if set(a["items"]) == set(svc.items):
+            return svc.source(a["section"])
+    return svc.source()
 
 
 # -- the handlers ------------------------------------------------------------------------------
@@ -678,7 +762,7 @@ def _answer(need: Need) -> Answer:
     q = need.q
     if need.r.lookup.problem == "not_offered":
         return not_offered(need, need.r.lookup)
-    answer = HANDLERS.get(q.intent, fallback)(need)
+    answer = list_question(need) or HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:
         for other in q.alternatives:
             if other not in FACT_QUESTIONS:

@@ -69,7 +69,7 @@ def emergency_first(q: Question, turn: Turn, named_products: int, cal: Calibrati
 
 def no_medical_advice(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "发烧了吃布洛芬还是对乙酰氨基酚": no drug or treatment advice, a pointer to a doctor."""
-    if not any(w in q.detail for w in SAFETY.medical_advice):
+    if not SAFETY.asks_medical_advice(q.detail):
         return None
     return replace(q, safety=q.safety + ("medical_advice",), intent=q.intent if turn.services else "safety")
 
@@ -148,6 +148,20 @@ def unsure_about_a_named_service(q: Question, turn: Turn, named_products: int, c
     return replace(q, intent=likely[0]) if likely else None
 
 
+# Words that mark a message as the same question again about something else ("那深圳呢", "换成尊享家财的话").
+FOLLOW_UP_MARKERS = ("呢", "又", "换成", "换作", "换了", "改成", "那么", "的话", "同样", "一样")
+
+
+def the_same_question_about_another_name(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "深圳那边又是什么情况", "换成尊享家财的话能用多少回" read as nlu_fallback after a question: a new
+    place or service, said as a follow-up, asks the last question again about it."""
+    if q.intent != "nlu_fallback" or not turn.last_question or not (turn.places or turn.services):
+        return None
+    return replace(q, intent=turn.last_question) if any(w in q.detail for w in FOLLOW_UP_MARKERS) else None
+
+
 def one_product_is_not_a_comparison(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
@@ -212,6 +226,7 @@ RULES: List[Rule] = [
     confirmed_suggestion,
     follow_up,
     unsure_about_a_named_service,
+    the_same_question_about_another_name,
     one_product_is_not_a_comparison,
     what_a_service_holds,
     several_products_compared,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Tuple
@@ -18,10 +19,24 @@ class Safety:
     manual_words: Tuple[str, ...]  # the manuals' words in their own sentences on emergencies
     service_names: Tuple[str, ...]  # names of the manuals' services that help in one (绿通)
     doctor_services: Tuple[str, ...]  # names of the manuals' services for talking to a doctor
+    conditions: Tuple[str, ...]  # emergency words that also name a disease on a list (心梗, 中风)
+    not_acute: Tuple[str, ...]  # words of a past illness, a diagnosis or a list (后遗症, 确诊, 清单)
+    patterns: Tuple["re.Pattern[str]", ...] = ()  # the red flags as customers describe them
+    advice_patterns: Tuple["re.Pattern[str]", ...] = ()  # requests for a drug or a dose as customers word them
+
+    def asks_medical_advice(self, text: str) -> bool:
+        """The message asks for a drug, a dose or a treatment: no advice, a pointer to a doctor."""
+        return any(w in text for w in self.medical_advice) or any(p.search(text) for p in self.advice_patterns)
 
     def is_emergency(self, text: str) -> bool:
-        """The message describes a medical emergency (call 120 first, whatever else is going on)."""
-        return any(w in text for w in self.emergency)
+        """The message describes a medical emergency (call 120 first, whatever else is going on):
+        a symptom, or a condition named with no word of a past illness or a list."""
+        if any(p.search(text) for p in self.patterns):
+            return True
+        found = [w for w in self.emergency if w in text]
+        if any(not any(c in w or w in c for c in self.conditions) for w in found):
+            return True
+        return bool(found) and not any(w in text for w in self.not_acute)
 
 
 @dataclass(frozen=True)
@@ -43,7 +58,9 @@ def _read(name: str) -> dict:
 
 def _safety() -> Safety:
     d = _read("safety.yml")
-    return Safety(*(tuple(d[k]) for k in Safety.__dataclass_fields__))
+    words = {k: tuple(d[k]) for k in Safety.__dataclass_fields__ if not k.endswith("patterns")}
+    compiled = {k: tuple(re.compile(p) for p in d.get(k, ())) for k in ("patterns", "medical_advice_patterns")}
+    return Safety(**words, patterns=compiled["patterns"], advice_patterns=compiled["medical_advice_patterns"])
 
 
 def _insurers() -> OtherInsurers:
@@ -55,6 +72,7 @@ def _insurers() -> OtherInsurers:
 class Availability:
     asks: Tuple[str, ...]  # words of asking to get a service (能, 安排, 约 …)
     endings: Tuple[str, ...]  # how a yes/no question ends (吗, 不, 能不能 …)
+    either_or: Tuple[str, ...]  # the A-not-A form of a yes/no question, anywhere in it (有没有, 会不会 …)
     detail: Tuple[str, ...]  # words that ask for a detail instead (几, 多久, 怎么 …)
 
     def asks_whether(self, text: str) -> bool:
@@ -62,17 +80,36 @@ class Availability:
         core = text.strip().rstrip("？?。.！!~～ 呀啊呢哈")
         return (
             any(w in core for w in self.asks)
-            and any(core.endswith(e) for e in self.endings)
+            and (any(core.endswith(e) for e in self.endings) or any(w in core for w in self.either_or))
             and not any(w in core for w in self.detail)
         )
 
 
 def _availability() -> Availability:
     d = _read("availability.yml")
-    return Availability(tuple(d["asks"]), tuple(d["endings"]), tuple(d["detail"]))
+    return Availability(tuple(d["asks"]), tuple(d["endings"]), tuple(d["either_or"]), tuple(d["detail"]))
+
+
+@dataclass(frozen=True)
+class ListWords:
+    membership: Tuple[str, ...]  # words asking whether one thing is on a list (算不算, 有没有 …)
+    whole: Tuple[str, ...]  # words asking for the whole list (哪些, 清单 …)
+    people: Tuple[str, ...]  # the asker's words, never the thing asked about (我爸, 确诊 …)
+
+    def asks_membership(self, text: str) -> bool:
+        return any(w in text for w in self.membership)
+
+    def asks_whole(self, text: str) -> bool:
+        return any(w in text for w in self.whole)
+
+
+def _list_words() -> ListWords:
+    d = _read("list_words.yml")
+    return ListWords(*(tuple(d[k]) for k in ListWords.__dataclass_fields__))
 
 
 SAFETY = _safety()
+LIST_WORDS = _list_words()
 AVAILABILITY = _availability()
 QUESTION_FRAME = tuple(_read("question_words.yml"))
 OTHER_INSURERS = _insurers()

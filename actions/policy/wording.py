@@ -14,6 +14,7 @@ from actions.policy.reply import Reply
 from actions.policy.reply import unique as unique_sources
 from actions.policy.text import clean, distinct
 from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, Source
+from knowledge.lists import item_name
 
 MAX_FACTS = 4
 CONTRACT_NOTE = "具体以保险合同为准。"
@@ -278,6 +279,45 @@ def _focus_answer(a: Answer) -> Worded:
     return _sourced(a, text), []
 
 
+# A list longer than this is shown by its items' names only.
+MAX_LIST_CHARS = 600
+
+
+def _list_title(a: Answer) -> str:
+    return f"{a.service.product.name}的{a.service.name}，{a.service.items_title or '服务项目'}"
+
+
+def list_text(items: Sequence[str]) -> str:
+    """The whole list: every item as printed, or only their names when that is too long to read."""
+    full = [clean(i).rstrip("；;。、") for i in items]
+    if sum(len(i) for i in full) <= MAX_LIST_CHARS:
+        return "\n".join(f"· {i}" for i in full)
+    return "、".join(item_name(i) for i in items)
+
+
+def _list_member(a: Answer) -> Worded:
+    d = a.data
+    name = item_name(d["item"])
+    asked = "" if d["asked"] in name else f"（您问的“{d['asked']}”按此项理解，以手册的定义和保险合同为准）"
+    text = f"{_list_title(a)}中有“{name}”{asked}。"
+    if clean(d["item"]) != name:
+        text += f"\n{clean(d['item'])}"
+    if d["definition"]:
+        text += f"\n手册中的定义：{clean(d['definition'])}"
+    return _sourced(a, text), []
+
+
+def _list_not_member(a: Answer) -> Worded:
+    items = a.service.items
+    text = f"{_list_title(a)}中没有写“{a.data['asked']}”。清单共 {len(items)} 项：\n{list_text(items)}"
+    return _sourced(a, text), []
+
+
+def _list_whole(a: Answer) -> Worded:
+    items = a.service.items
+    return _sourced(a, f"{_list_title(a)}（共 {len(items)} 项）：\n{list_text(items)}"), []
+
+
 def _not_stated(a: Answer) -> Worded:
     svc = a.service
     return f"{svc.product.name}的服务手册没有写明{svc.name}的{LABELS[a.topic]}。{call_line(a.data['hotlines'])}", []
@@ -460,6 +500,9 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "service_facts": _service_facts,
     "focus_answer": _focus_answer,
     "not_stated": _not_stated,
+    "list_member": _list_member,
+    "list_not_member": _list_not_member,
+    "list_whole": _list_whole,
     "procedure": _procedure,
     "product_rule": _product_rule,
     "product_rule_not_stated": _product_rule_not_stated,

@@ -1,0 +1,90 @@
+"""What a printed list holds: an item named (with its definition), an item not on the list (with the
+list), the whole list (real store, no model; the lists and definitions as the manuals print them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.policy import Answerer, Turn
+from knowledge.lists import find_item, item_name, item_names
+
+
+@pytest.fixture(scope="module")
+def bot(kb):
+    return Answerer(kb)
+
+
+def test_item_names_split_a_category_a_description_and_an_alias():
+    assert item_names("上门护理类：伤口换药") == ("上门护理类", "伤口换药")
+    assert item_names("建卡取号：陪诊员协助或代替客户在院内的挂号/收费窗口或院内自助机取出就诊号。") == ("建卡取号",)
+    assert item_names("终末期肾病（或称慢性肾功能衰竭尿毒症期）") == ("终末期肾病", "慢性肾功能衰竭尿毒症期")
+    assert item_name("上门护理类：雾化护理") == "雾化护理"
+
+
+def test_an_item_is_found_by_part_of_its_name_an_alias_or_the_lexicon(kb):
+    items = kb.service("pingan_health", "国内第二诊疗（18种重疾）").items
+    assert find_item(items, "帕金森") == "严重帕金森病"
+    assert find_item(items, "尿毒症").startswith("终末期肾病")
+    assert find_item(items, "心梗") == "急性心肌梗塞"  # lexicon: 心梗 / 心肌梗塞
+    assert find_item(items, "肺癌") == "恶性肿瘤"  # lexicon: 癌 / 恶性肿瘤
+    assert find_item(items, "糖尿病") is None and find_item(items, "病") is None
+
+
+def test_a_disease_on_the_list_is_answered_with_its_definition(bot):
+    reply = bot.answer(
+        Turn(
+            text="平安的二诊，帕金森算不算在18种重疾里", intent="ask_eligibility", products=["平安"], services=["二诊"]
+        )
+    )
+    assert "中有“严重帕金森病”" in reply.text and "手册中的定义" in reply.text
+    assert "2.18 种疾病清单" in reply.text  # the source: the attachment the definitions are printed in
+    reply = bot.answer(
+        Turn(text="平安二诊，我爸是肺癌，在18种里吗", intent="ask_service_info", products=["平安"], services=["二诊"])
+    )
+    assert "“恶性肿瘤”" in reply.text and "原位癌" in reply.text  # the definition says what is left out
+
+
+def test_a_disease_not_on_the_list_is_said_so_with_the_list(bot):
+    reply = bot.answer(
+        Turn(text="平安二诊的18种重疾里有没有糖尿病", intent="ask_service_info", products=["平安"], services=["二诊"])
+    )
+    assert "没有写“糖尿病”" in reply.text and "共 19 项" in reply.text and "严重帕金森病" in reply.text
+    assert reply.answer_type == "service_info"
+
+
+def test_which_items_and_can_it_do_x(bot):
+    reply = bot.answer(
+        Turn(
+            text="众安PLUS的术后上门护理都能做哪些",
+            intent="ask_service_info",
+            products=["众安PLUS"],
+            services=["术后上门护理"],
+        )
+    )
+    assert "共 29 项" in reply.text and "雾化护理" in reply.text
+    reply = bot.answer(
+        Turn(
+            text="众安PLUS术后上门护理能给我妈做雾化吗",
+            intent="ask_eligibility",
+            products=["众安PLUS"],
+            services=["术后上门护理"],
+        )
+    )
+    assert "中有“雾化护理”" in reply.text
+
+
+def test_a_question_that_is_not_about_the_list_gets_its_own_answer(bot):
+    reply = bot.answer(
+        Turn(text="众安PLUS的重疾绿通住院绿通要等几天", intent="ask_time", products=["众安PLUS"], services=["重疾绿通"])
+    )
+    assert "中有“" not in reply.text and "工作日" in reply.text
+    reply = bot.answer(
+        Turn(
+            text="众安PLUS的术后上门护理在杭州有吗",
+            intent="ask_coverage",
+            products=["众安PLUS"],
+            services=["术后上门护理"],
+            places=["杭州"],
+        )
+    )
+    assert reply.answer_type == "coverage"
