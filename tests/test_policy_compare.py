@@ -33,3 +33,12 @@ def test_two_named_products_are_compared_alone(bot):
     )
     assert reply.extra["products"] == ["安盛天平医疗保险", "平安健康 医疗险"]
     assert "关于您问的" not in reply.text  # "有啥区别" asks no detail: the usual side-by-side rows
+
+
+def test_the_kind_of_detail_compared_shows_each_products_facts_of_that_kind(bot):
+    reply = bot.answer(
+        Turn(text="陪诊提前多久申请，众安PLUS和平安比怎么样", intent="ask_compare", products=["众安PLUS", "平安"],
+             services=["陪诊"])
+    )  # fmt: skip
+    assert reply.answer_type == "comparison" and reply.text.count("提前申请时间：") == 2
+    assert "48 小时" in reply.text  # 平安 就医陪诊: 客户需提前 48 小时提交服务申请

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.interpret import INTERROGATIVES, Question
-from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME, SAFETY
+from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME, SAFETY, compared_detail
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
@@ -594,20 +594,40 @@ def compare(n: Need) -> Answer:
     if len(named) >= 2 and len(named & {x["product"] for x in rows}) >= 2:  # "安盛跟平安的…": those two
         rows = [x for x in rows if x["product"] in named]
     sources = [Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows]
-    # "哪个出报告快", "提前几天": the manual's sentence on the detail asked, product by product
+    # "哪个出报告快", "提前几天": the facts of the kind asked, or else the manual's sentence on the
+    # detail, product by product
+    asked = compared_detail(n.q.detail)
     details: List[Optional[Focus]] = []
+    asked_facts: List[List[FactInfo]] = []
     for x in rows:
         svc = n.kb.service(x["product_id"], x["service"])
-        focus = focus_on(n, svc, shown=x["usage_limit"]) if svc is not None else Focus()
+        facts = _compared_facts(n, svc, asked) if svc is not None else []
+        asked_facts.append(facts)
+        sources += [svc.source(f.section) for f in facts] if svc is not None else []
+        focus = focus_on(n, svc, shown=x["usage_limit"]) if svc is not None and not facts else Focus()
         details.append(focus or None)
         sources += list(focus.sources) if focus else []
     return Answer(
         "comparison",
         "comparison",
+        topic=asked if any(asked_facts) else None,
         sources=sources,
-        data={"rows": rows, "details": details if any(details) else []},
-        extra={"products": [x["product"] for x in rows]},
+        data={"rows": rows, "details": details if any(details) or any(asked_facts) else [], "asked_facts": asked_facts},
+        extra={"products": [x["product"] for x in rows], "compared": asked},
     )
+
+
+def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[FactInfo]:
+    """A comparison row's facts of the kind asked (the hotline as a fact-like line for ask_hotline)."""
+    if asked in SERVICE_FACTS:
+        facts = [f for k in SERVICE_FACTS[asked][0] for f in facts_of(svc, k)]
+        hit = n.kb.focus_passage(n.q.detail, svc)
+        if hit is not None:  # the one on the detail first ("出报告" among several durations)
+            facts = sorted(facts, key=lambda f: f.text != hit["text"])
+        return facts[:2]
+    if asked == "ask_hotline":
+        return [f for f in facts_of(svc, "channel") if any(ch.isdigit() for ch in f.text)][:2]
+    return []
 
 
 def out_of_scope(n: Need) -> Answer:
@@ -624,11 +644,14 @@ def out_of_scope(n: Need) -> Answer:
 
 
 def fallback(n: Need) -> Answer:
-    svc = n.r.service if n.q.slots.get("service") else None
-    if svc is not None:  # a service is named: its sentence on the detail, or how to apply for it
-        focus = focus_on(n, svc)
-        if focus:
-            return focus_answer(svc, focus)
+    # "出的报告是电子的还是纸的" after a question on 基因检测: the service of the conversation's
+    # sentence on the detail, if one passes the threshold; a service named now is searched further
+    svc = n.r.service
+    focus = focus_on(n, svc) if svc is not None else Focus()
+    if focus and svc is not None:
+        return focus_answer(svc, focus)
+    svc = svc if n.q.slots.get("service") else None
+    if svc is not None:  # a service is named: how to apply for it, if that is what it asks
         best = n.kb.search(n.q.text, service=svc, limit=1)
         if best and best[0]["kind"] in ("channel", "step"):
             return apply(n, lookup_service(n.kb, n.product, n.r.candidates, svc.name))

@@ -108,7 +108,17 @@ def _list_words() -> ListWords:
     return ListWords(*(tuple(d[k]) for k in ListWords.__dataclass_fields__))
 
 
+def _compare_details() -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    return tuple((intent, tuple(words)) for intent, words in _read("compare_details.yml").items())
+
+
+def compared_detail(text: str) -> Optional[str]:
+    """The question kind a comparison asks about ("哪个出报告快" → ask_time), or None."""
+    return next((intent for intent, words in COMPARE_DETAILS if any(w in text for w in words)), None)
+
+
 SAFETY = _safety()
+COMPARE_DETAILS = _compare_details()
 LIST_WORDS = _list_words()
 AVAILABILITY = _availability()
 QUESTION_FRAME = tuple(_read("question_words.yml"))

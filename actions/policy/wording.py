@@ -33,6 +33,7 @@ LABELS = {
     "ask_cooling_off": "犹豫期",
     "ask_sharing": "家庭共享",
     "ask_services": "服务",
+    "ask_hotline": "电话",
 }
 CONTACT_INTROS = {
     "hotline": "客服联系方式：",
@@ -159,7 +160,7 @@ Worded = tuple
 
 
 def _ack(a: Answer) -> Worded:
-    return ("好的。" if a.data["affirm"] else "好的，请再说一下您想了解的问题。"), []
+    return ("好的。还有其他问题可以随时问我。" if a.data["affirm"] else "好的，请再说一下您想了解的问题。"), []
 
 
 def _ask_service(a: Answer) -> Worded:
@@ -388,10 +389,19 @@ def _ask_compare_service(a: Answer) -> Worded:
 def _comparison(a: Answer) -> Worded:
     lines = []
     details = a.data.get("details") or [None] * len(a.data["rows"])
-    for row, detail in zip(a.data["rows"], details, strict=True):
+    asked_facts = a.data.get("asked_facts") or [[] for _ in a.data["rows"]]
+    for row, detail, facts in zip(a.data["rows"], details, asked_facts, strict=True):
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
         line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}"
-        if a.data.get("details"):
+        if facts:
+            line += f"\n  {LABELS.get(a.topic or '', '关于您问的')}：" + "；".join(
+                distinct([clean(f.text) for f in facts])
+            )
+        elif a.topic:  # the others' facts of the kind are shown: this one's manual does not state it
+            line += f"\n  {LABELS.get(a.topic, '关于您问的')}：手册未写明" + (
+                f"；相关说明：{clean(detail.text)}" if detail else ""
+            )
+        elif a.data.get("details"):
             line += f"\n  关于您问的：{clean(detail.text) if detail else '手册未写明'}"
         lines.append(line)
     return "\n".join(lines) + "\n（各产品规则以各自服务手册为准）", []
