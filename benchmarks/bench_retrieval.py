@@ -47,6 +47,10 @@ moved to 73.8 / 71.8 with the lexicon's later words:
       + 2 in the service if of type  1.000               76.2  87.5  76.2  18.8  4/11 |        71.8  89.7  71.8  23.1  4/10
       x 1.5 and + 4                  3.494               76.2  87.5  76.2  17.5  4/11 |        71.8  88.5  71.8  20.5  4/10
       + 4 in the service (CHOSEN)    3.494               76.2  87.5  76.2  17.5  4/11 |        73.1  89.7  73.1  19.2  4/10
+      + 4, the typed ones first      3.493               75.0  87.5  75.0  18.8  4/11 |        70.5  88.5  70.5  21.8  4/10
+      typed ones first, no bonus     3.493               73.8  85.0  73.8  17.5  4/11 |        71.8  89.7  71.8  20.5  4/10
+    ("typed ones first": every passage of the type asked ranked above the others; tried for the
+    hours asked as a clock time, "12点半打有人接吗", and dropped: worse on the calibration half.)
 
 The clock words 半夜 / 凌晨 were added after reading the calibration half's misses (晚上, 周末 … were
 tried and dropped: "护工晚上睡哪里" describes a time, it does not ask for one).

@@ -40,10 +40,12 @@ def item_name(item: str) -> str:
     return names[-1] if names else item
 
 
-def find_item(items: Sequence[str], words: str, groups: Optional[Iterable[Sequence[str]]] = None) -> Optional[str]:
-    """The item the customer's ``words`` name, or None.  Words of one character never match."""
+def find_item(
+    items: Sequence[str], words: str, groups: Optional[Iterable[Sequence[str]]] = None, min_chars: int = 2
+) -> Optional[str]:
+    """The item the customer's ``words`` name, or None.  Words shorter than ``min_chars`` never match."""
     words = words.strip()
-    if len(words) < 2:
+    if len(words) < max(2, min_chars):
         return None
     wanted = [words] + [w for w in expand(words, synonym_groups() if groups is None else tuple(groups)) if len(w) >= 2]
     for item in items:

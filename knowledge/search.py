@@ -83,15 +83,20 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> Tuple[Tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=4)
-def answer_types(path: Path = ANSWER_TYPES_PATH) -> Tuple[Tuple[Tuple[str, ...], "re.Pattern[str]"], ...]:
-    """The lexicon's answer types: (the words that ask for one, how a passage prints one), read once."""
+def answer_types(
+    path: Path = ANSWER_TYPES_PATH,
+) -> Tuple[Tuple[Tuple[str, ...], "re.Pattern[str]", "re.Pattern[str]"], ...]:
+    """The lexicon's answer types: (the words that ask for one, a pattern that does, how a passage prints one), read once."""
     raw = yaml.safe_load(path.read_text("utf-8")) or {}
-    return tuple((tuple(t["asks"]), re.compile(t["value"])) for t in raw.get("types", {}).values())
+    return tuple(
+        (tuple(t["asks"]), re.compile(t.get("asks_pattern") or "(?!)"), re.compile(t["value"]))
+        for t in raw.get("types", {}).values()
+    )
 
 
 def expected_values(text: str) -> List["re.Pattern[str]"]:
     """How the values a question asks for are printed (empty when it asks for none of the lexicon's kinds)."""
-    return [value for asks, value in answer_types() if any(w in text for w in asks)]
+    return [value for asks, pattern, value in answer_types() if any(w in text for w in asks) or pattern.search(text)]
 
 
 def expand(text: str, groups: Sequence[Sequence[str]]) -> List[str]:
@@ -216,8 +221,8 @@ class PassageSearch:
             wanted = expected_values(text)
             if wanted:
                 bonus = opt.answer_bonus if service_id is not None else 0.0
-                for k, i in enumerate(ids):
-                    if any(v.search(self.passages[i][4]) for v in wanted):
-                        total[k] = total[k] * (1.0 + opt.answer_types) + bonus
+                typed = [k for k, i in enumerate(ids) if any(v.search(self.passages[i][4]) for v in wanted)]
+                for k in typed:
+                    total[k] = total[k] * (1.0 + opt.answer_types) + bonus
         ranked = sorted(((self.passages[i], s) for i, s in zip(ids, total, strict=True) if s > 0), key=lambda x: -x[1])
         return ranked[:limit]

@@ -13,16 +13,20 @@ from evaluation.suite import load_suite, questions
 from knowledge.config import ROOT
 
 SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
-# Bars just under what the shipped suite measures, 2026-12-02 (`make eval`, the suite held out by masked
-# template: 238 turns rewritten): 489/516 = 94.8%, strict 92.0%.  Each bar lets two or three more cases
-# of its kind fail, no more.  Kinds answered from the store's structure stand at 100%.  Coverage stands
-# at 156/162: every verdict given is right (asserted below, and that must stay perfect: a wrong city
-# verdict is a wrong promise); the six failures are questions not taken as coverage questions at all.
-# Raise the bars as the figures rise (issue 12 asks 97%); never lower one to pass.
-MIN_PASS_RATE = 0.94
-MIN_STRICT_PASS_RATE = 0.91
-MIN_BY_KIND = {
-    "coverage": 0.95,
+# The suite has two parts.  The cases first written (no `topic` tag: 516 cases, held out by masked
+# template) measured 489/516 = 94.8%, strict 92.0%, when the answer policy was restructured; 2026-12-02,
+# after the list answers, answer types and comparisons by kind (`make eval`): 495/516 = 95.9%, strict
+# 483 = 93.6%.  The 272 cases written with issue 12 for the kinds that failed (a `topic` tag each:
+# list, amount, exception, hours, per_stay, comparison, follow_up, not_stated, outside, safety,
+# misspelt_service, english, services_at, silence) measured 175/272 = 64.3%, strict 162 = 59.6%: the
+# work that issue 12 still asks for (97% over the whole suite).  The whole suite: 670/788 = 85.0%.
+# Bars sit just under these figures, each letting two or three more cases fail, no more; every
+# coverage verdict given must be right (asserted below: a wrong city verdict is a wrong promise).
+# Raise the bars as the figures rise; never lower one to pass.
+MIN_PASS_RATE = 0.95  # the first-written cases
+MIN_STRICT_PASS_RATE = 0.93
+MIN_BY_KIND = {  # the first-written cases, by kind
+    "coverage": 0.98,
     "materials": 1.0,
     "contact": 1.0,
     "clarify": 1.0,
@@ -31,10 +35,13 @@ MIN_BY_KIND = {
     "services": 1.0,
     "chitchat": 1.0,
     "procedure": 0.85,
-    "multi_turn": 0.80,
-    "rule": 0.91,
-    "faq": 0.80,
+    "multi_turn": 0.88,
+    "rule": 0.93,
+    "faq": 0.87,
 }
+MIN_TOPIC_PASS_RATE = 0.63  # the issue-12 cases, all topics
+MIN_TOPIC_STRICT_PASS_RATE = 0.58
+MIN_BY_TOPIC = {"safety": 0.94, "services_at": 1.0, "silence": 1.0}
 
 
 def _norm(text: str) -> str:
@@ -84,16 +91,23 @@ def test_suite_questions_are_held_out_as_the_classifier_sees_them(suites, kb):
 
 def test_assistant_passes_the_shipped_suite(suites, assistant):
     results = run(suites, assistant.url, workers=4, progress=False, token=assistant.api_token)
-    summary = report.summarise(results, "assistant (test run)", MIN_PASS_RATE)
-    report.write(summary, ROOT / "reports", "evaluation")
-    failures = [(f["id"], [t["failures"] for t in f["turns"]]) for f in summary["failures"]]
-    assert summary["overall"]["pass_rate"] >= MIN_PASS_RATE, failures[:20]
-    assert summary["overall"]["strict_pass_rate"] >= MIN_STRICT_PASS_RATE, summary["nlu_mismatches"][:20]
-    kinds = summary["by"]["kind"]
+    report.write(report.summarise(results, "assistant (test run)", MIN_PASS_RATE), ROOT / "reports", "evaluation")
+    first = report.summarise([r for r in results if not r.tags.get("topic")], "first-written cases")
+    topics = report.summarise([r for r in results if r.tags.get("topic")], "issue-12 cases")
+    failures = [(f["id"], [t["failures"] for t in f["turns"]]) for f in first["failures"]]
+    assert first["overall"]["pass_rate"] >= MIN_PASS_RATE, failures[:20]
+    assert first["overall"]["strict_pass_rate"] >= MIN_STRICT_PASS_RATE, first["nlu_mismatches"][:20]
+    kinds = first["by"]["kind"]
     assert set(MIN_BY_KIND) == set(kinds), "a kind without a bar, or a bar for no case"
     low = {k: kinds[k] for k, bar in MIN_BY_KIND.items() if kinds[k]["pass_rate"] < bar}
+    assert not low, (low, [f["id"] for f in first["failures"] if f["tags"].get("kind") in low][:20])
+    assert topics["overall"]["pass_rate"] >= MIN_TOPIC_PASS_RATE, [f["id"] for f in topics["failures"]][:30]
+    assert topics["overall"]["strict_pass_rate"] >= MIN_TOPIC_STRICT_PASS_RATE
+    low = {k: v for k, v in topics["by"]["topic"].items() if v["pass_rate"] < MIN_BY_TOPIC.get(k, 0.0)}
+    assert not low, low
     wrong = [
         (r["id"], t["user"])
+        for summary in (first, topics)
         for r in summary["cases"]
         for t in r["turns"]
         if any(
@@ -102,7 +116,6 @@ def test_assistant_passes_the_shipped_suite(suites, assistant):
         )
     ]
     assert not wrong, f"a coverage verdict given and wrong: {wrong}"
-    assert not low, (low, [f["id"] for f in summary["failures"] if f["tags"].get("kind") in low][:20])
 
 
 def test_every_printed_list_has_yes_and_no_cases_with_a_county_and_a_typo(suites, kb):

@@ -1,13 +1,17 @@
 """NLU quality on a test set written independently of the training data.
 
-`rasa test nlu` runs on tests/nlu/test_nlu.yml with the trained model.  The figures, 2026-12-02
-(`make eval-nlu`): the test set as first written measured 96.1% intent accuracy (562/585), but 193
-of its questions equalled or nearly equalled a training example once names are masked (what the
-classifier sees).  Rewritten into other customers' wordings, the same model measured 91.5%
-(535/585); with 275 training examples written for the weak wordings (not taken from the test set)
-92.5% (541/585).  Entity micro F1 99.6% throughout.  The bars sit just under the honest figures:
-the intent bar lets five more questions go wrong, the entity bar about two mentions.  Issue 12 asks
-for 96%: raise the bar as the figure rises, never lower it to pass.
+`rasa test nlu` runs on tests/nlu/ (test_nlu.yml, the first set, and test_nlu_*.yml, the extension
+written with issue 12 from the manuals, one file per manual and one across them) with the trained
+model.  The figures, 2026-12-02 (`make eval-nlu`): the first set as written measured 96.1% intent
+accuracy (562/585), but 193 of its questions equalled or nearly equalled a training example once
+names are masked (what the classifier sees).  Rewritten into other customers' wordings, the same
+model measured 91.5% (535/585); with 275 training examples written for the weak wordings (not taken
+from the test set) 92.5% (541/585).  The extension (135 questions) then measured 83.0% (112/135) on
+its first run; with 130 more training examples (bot/data/nlu_details.yml, for the kinds the errors
+showed) the whole set measures 92.8% (668/720: the first set 94.9%, 555/585; the extension 83.7%, 113/135).  Entity micro
+F1 99.6% throughout.  The bars sit just under the honest figures: the intent bar lets five more
+questions go wrong, the entity bar about two mentions.  Issue 12 asks for 96%: raise the bar as the
+figure rises, never lower it to pass.
 The test set must share no example with bot/data, as typed or as the classifier sees it.
 """
 
@@ -27,7 +31,7 @@ from knowledge.config import ROOT
 TEST_DIR = ROOT / "tests" / "nlu"
 # test_nlu.yml, the first set; test_nlu_*.yml, the extension written with issue 12 (one file per manual, and one across them)
 TEST_FILES = sorted(TEST_DIR.glob("test_nlu*.yml"))
-MIN_INTENT_ACCURACY = 0.915
+MIN_INTENT_ACCURACY = 0.92
 MIN_ENTITY_F1 = 0.99
 
 

@@ -173,3 +173,12 @@ def test_the_same_question_about_another_name():
         "nlu_fallback"
     )
     assert interpret(Turn("深圳那边呢", "nlu_fallback", places=["深圳"])).intent == "nlu_fallback"
+
+
+def test_applying_by_phone():
+    turn = Turn("康复护理指导想申请，点哪里或者打哪个电话", "ask_hotline", services=["康复护理指导"])
+    assert interpret(turn).intent == "ask_apply"
+    assert (
+        interpret(Turn("康复护理指导的客服电话多少", "ask_hotline", services=["康复护理指导"])).intent == "ask_hotline"
+    )
+    assert interpret(Turn("申请服务打哪个电话", "ask_hotline")).intent == "ask_hotline"  # no service: the hotlines

@@ -88,3 +88,40 @@ def test_a_question_that_is_not_about_the_list_gets_its_own_answer(bot):
         )
     )
     assert reply.answer_type == "coverage"
+
+
+def test_a_list_asked_with_a_number_and_an_item_asked_with_a_gap(bot):
+    reply = bot.answer(
+        Turn(text="平安二诊说的18种重疾到底是哪18种", intent="ask_eligibility", products=["平安"], services=["二诊"])
+    )
+    assert "共 19 项" in reply.text
+    reply = bot.answer(
+        Turn(
+            text="乳腺原位癌，这种算恶性肿瘤吗，平安二诊",
+            intent="ask_eligibility",
+            products=["平安"],
+            services=["二诊"],
+        )
+    )
+    assert "“恶性肿瘤”" in reply.text and "原位癌" in reply.text
+    reply = bot.answer(
+        Turn(
+            text="心脏放了支架，平安二诊清单上冠状动脉那条对得上吗",
+            intent="ask_service_info",
+            products=["平安"],
+            services=["二诊"],
+        )
+    )
+    assert "“冠状动脉搭桥术”" in reply.text and "手册中的定义" in reply.text
+
+
+def test_a_word_several_items_share_asks_for_the_whole_list(bot):
+    reply = bot.answer(
+        Turn(
+            text="尊享e生PLUS哪些治疗得先做预授权",
+            intent="ask_eligibility",
+            products=["尊享e生PLUS"],
+            services=["预授权"],
+        )
+    )
+    assert "共 5 项" in reply.text and "8,000 元" in reply.text

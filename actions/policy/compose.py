@@ -19,7 +19,7 @@ from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
-from knowledge.lists import find_item, item_name
+from knowledge.lists import find_item, item_names
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -266,9 +266,8 @@ def asked_words(detail: str, svc: ServiceInfo) -> List[str]:
 
     from knowledge.search import QUESTION_WORDS, STOPWORDS
 
-    drop = (
-        set(LIST_WORDS.membership + LIST_WORDS.whole + LIST_WORDS.people + QUESTION_FRAME) | QUESTION_WORDS | STOPWORDS
-    )
+    drop = set(LIST_WORDS.membership + LIST_WORDS.whole + LIST_WORDS.people + LIST_WORDS.filler + QUESTION_FRAME)
+    drop |= QUESTION_WORDS | STOPWORDS
     own = svc.name + (svc.items_title or "")
     runs: List[str] = []
     run: List[str] = []
@@ -292,13 +291,24 @@ def list_question(n: Need) -> Optional[Answer]:
         return None
     detail = n.q.detail
     runs = asked_words(detail, svc)
-    found = next(((w, item) for w in runs if (item := find_item(svc.items, w)) is not None), None)
+    import jieba
+
+    # a run as asked, then its words of three characters or more ("冠状动脉" of "冠状动脉那条"; not "地区")
+    words = [(w, 2) for w in runs] + [(w, 3) for run in runs for w in jieba.lcut(run) if w != run]
+    found = next(
+        ((w, item) for w, least in words if (item := find_item(svc.items, w, min_chars=least)) is not None), None
+    )
     asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
     sources = [list_source(n, svc)]
+    if found is not None and LIST_WORDS.asks_whole(detail) and not LIST_WORDS.asks_membership(detail):
+        # "哪些治疗得先做预授权": a word several items share names the list's kind, not one item
+        if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
+            return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
     # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
     if found is not None and (asks_list or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
         asked, item = found
-        definition = next((r for r in n.kb.rules(svc.product, "definition") if r.title == item_name(item)), None)
+        names = set(item_names(item))
+        definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
         if definition is not None:
             sources = [svc.source(definition.section)]
         return Answer(

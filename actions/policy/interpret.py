@@ -171,6 +171,18 @@ def one_product_is_not_a_comparison(
     return None
 
 
+# Words of applying for a service ("想申请", "怎么约"): a number asked with them is the way to apply.
+APPLY_WORDS = ("申请", "预约", "办理", "怎么约", "去哪约", "在哪约")
+
+
+def applying_by_phone(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "康复护理指导想申请，点哪里或者打哪个电话": a number asked to apply for a named service is how
+    to apply for it (its channels and steps), not the product's hotlines."""
+    if q.intent == "ask_hotline" and turn.services and any(w in q.detail for w in APPLY_WORDS):
+        return replace(q, intent="ask_apply")
+    return None
+
+
 def what_a_service_holds(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "重疾绿通都包括些什么": "which services" about one named service asks what it holds."""
     if q.intent == "ask_services" and turn.services:
@@ -228,6 +240,7 @@ RULES: List[Rule] = [
     unsure_about_a_named_service,
     the_same_question_about_another_name,
     one_product_is_not_a_comparison,
+    applying_by_phone,
     what_a_service_holds,
     several_products_compared,
     a_place_asks_whether_it_is_there,

@@ -95,17 +95,22 @@ class ListWords:
     membership: Tuple[str, ...]  # words asking whether one thing is on a list (算不算, 有没有 …)
     whole: Tuple[str, ...]  # words asking for the whole list (哪些, 清单 …)
     people: Tuple[str, ...]  # the asker's words, never the thing asked about (我爸, 确诊 …)
+    filler: Tuple[str, ...] = ()  # words that ask nothing (到底, 究竟 …)
+    membership_patterns: Tuple["re.Pattern[str]", ...] = ()
+    whole_patterns: Tuple["re.Pattern[str]", ...] = ()
 
     def asks_membership(self, text: str) -> bool:
-        return any(w in text for w in self.membership)
+        return any(w in text for w in self.membership) or any(p.search(text) for p in self.membership_patterns)
 
     def asks_whole(self, text: str) -> bool:
-        return any(w in text for w in self.whole)
+        return any(w in text for w in self.whole) or any(p.search(text) for p in self.whole_patterns)
 
 
 def _list_words() -> ListWords:
     d = _read("list_words.yml")
-    return ListWords(*(tuple(d[k]) for k in ListWords.__dataclass_fields__))
+    words = {k: tuple(d[k]) for k in ("membership", "whole", "people", "filler")}
+    patterns = {k: tuple(re.compile(p) for p in d.get(k, ())) for k in ("membership_patterns", "whole_patterns")}
+    return ListWords(**words, **patterns)
 
 
 def _compare_details() -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
