@@ -6,7 +6,7 @@ for the butlers' console and the evaluation runs.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -24,8 +24,9 @@ def _mentions(tracker: Tracker, entity: str) -> List[tuple]:
     ]
 
 
-def turn_from(tracker: Tracker) -> Turn:
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
+def turn_from(tracker: Tracker, intent: Optional[str] = None) -> Turn:
+    """The turn as the NLU read it (``intent`` given: as another step of the dialogue passes it on)."""
+    intent = intent or (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
     return Turn(
         text=tracker.latest_message.get("text") or "",
         intent=intent,

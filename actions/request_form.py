@@ -17,7 +17,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer
+from actions.actions import ActionAnswer, turn_from
 from actions.answers import QUESTION_INTENTS as ANSWERED_QUESTIONS
 from actions.policy import Turn, answer
 from actions.policy.lists import SAFETY
@@ -362,6 +362,11 @@ class ActionCancelRequest(DeskAction, Action):
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         verdict = desk().cancel(*_who(tracker), parsing.find_reference(_text(tracker)))
+        if verdict.code == "nothing_open":  # "还能撤回吗" about a service: the answer policy gives its rule
+            reply = answer(KnowledgeBase.open(), turn_from(tracker, intent="cancel_request"))
+            payload = {**reply.payload(), "request": {"cancel": verdict.code}}
+            dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, json_message=payload)
+            return [SlotSet(k, v) for k, v in reply.slots.items() if tracker.get_slot(k) != v]
         _say(dispatcher, verdict.message, cancel=verdict.code, **verdict.data)
         return []
 

@@ -503,7 +503,9 @@ class ServiceDesk:
         if reference is None:
             if len(open_) != 1:
                 listing = [(r.reference, r.service) for r in open_]
-                return Verdict(False, "which", w.which_to_cancel(listing) if open_ else w.NOTHING_TO_CANCEL)
+                if not open_:
+                    return Verdict(False, "nothing_open", w.NOTHING_TO_CANCEL)
+                return Verdict(False, "which", w.which_to_cancel(listing))
             reference = open_[0].reference
         target = next((r for r in mine if r.reference == reference), None)
         if target is None:

@@ -260,3 +260,14 @@ def test_a_new_question_about_another_service_does_not_inherit_the_place(bot):
     assert fresh.answer_type == "coverage_summary" and "成都" not in fresh.text
     follow_up = ask(bot, "那二诊呢", "inform", services=["二诊"], **context)
     assert follow_up.answer_type == "coverage" and follow_up.place == "成都市"
+
+
+def test_a_cancel_with_nothing_open_gives_the_services_cancellation_rule_after_saying_so(kb):
+    from actions.policy import Answerer, Turn
+
+    reply = Answerer(kb).answer(
+        Turn(text="申请之后还能反悔不", intent="cancel_request", product="axa_tianping", service="第二诊疗意见服务")
+    )
+    first, _, rest = reply.text.partition("\n\n")
+    assert first == "您目前没有可以取消的申请。" and "无法取消" in rest and reply.payload()["answer"]["no_open_request"]
+    assert Answerer(kb).answer(Turn(text="取消", intent="cancel_request")).text == "您目前没有可以取消的申请。"

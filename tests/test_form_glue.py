@@ -392,6 +392,16 @@ def test_the_list_shows_each_request_with_its_status_and_next_step(desk):
     assert payloads == [{"list": [{"reference": ref, "service": "就医陪诊", "status": "submitted"}]}]
 
 
+def test_a_cancel_with_nothing_open_is_answered_with_the_services_rule(desk):
+    # 003 第二诊疗意见服务: 一旦进入病例整理阶段后，此服务无法取消 — asked when the sender has no request open
+    chat = Chat(product="axa_tianping", service="第二诊疗意见服务")
+    texts, _, payloads = chat.run(rf.ActionCancelRequest(), "申请之后还能反悔不，到哪步就撤不了了", "cancel_request")
+    assert payloads == [{"cancel": "nothing_open"}]
+    assert texts[0].startswith(w.NOTHING_TO_CANCEL + "\n\n") and "无法取消" in texts[0]
+    texts, _, payloads = Chat().run(rf.ActionCancelRequest(), "取消申请", "cancel_request")
+    assert texts == [w.NOTHING_TO_CANCEL] and payloads == [{"cancel": "nothing_open"}]
+
+
 def test_cancelling_follows_the_one_working_day_rule_of_000_midweek(desk):
     # 000 4. 重疾多学科会诊MDT服务 (8) 注意事项: 服务取消或更改时间需要在原预约时间至少提前一个工作日告知
     desk.clock.now = MONDAY

@@ -182,3 +182,16 @@ def test_applying_by_phone():
         interpret(Turn("康复护理指导的客服电话多少", "ask_hotline", services=["康复护理指导"])).intent == "ask_hotline"
     )
     assert interpret(Turn("申请服务打哪个电话", "ask_hotline")).intent == "ask_hotline"  # no service: the hotlines
+
+
+def test_a_cancel_with_nothing_to_cancel():
+    q = interpret(Turn("申请之后还能反悔不，到哪步就撤不了了", "cancel_request", service="第二诊疗意见服务"))
+    assert q.intent == "ask_cancel" and q.no_open_request
+    assert interpret(Turn("帮我取消申请", "cancel_request")).intent == "nothing_to_cancel"
+
+
+def test_unsure_about_the_service_of_the_conversation():
+    ranking = [("nlu_fallback", 0.5), ("ask_materials", 0.35), ("ask_apply", 0.1)]
+    turn = Turn("申请的时候得交哪些单子", "nlu_fallback", service="院后随访", ranking=ranking)
+    assert interpret(turn).intent == "ask_materials"
+    assert interpret(Turn("申请的时候得交哪些单子", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"

@@ -751,6 +751,11 @@ def nothing_to_stop(n: Need) -> Answer:
     return Answer("nothing_to_stop", "chitchat", keeps_pending=True)
 
 
+def nothing_to_cancel(n: Need) -> Answer:
+    """A cancellation asked with no open request and no service to give the rule of."""
+    return Answer("nothing_to_cancel", "chitchat")
+
+
 def english_help(n: Need) -> Answer:
     """An English message of which nothing is understood: what the assistant can do, in both languages."""
     return Answer("english_help", "clarify", n.product)
@@ -760,6 +765,7 @@ HANDLERS: Dict[str, Handler] = {
     "safety": safety,
     "english_help": english_help,
     "stop_request": nothing_to_stop,
+    "nothing_to_cancel": nothing_to_cancel,
     "outside_insurer": outside_insurer,
     "affirm": acknowledge,
     "deny": acknowledge,
@@ -785,6 +791,9 @@ def compose(kb: KnowledgeBase, q: Question, r: Resolved) -> Answer:
     if q.safety and answer.shape != "safety":  # safety before anything else
         answer.before = safety(need)
         answer.extra["safety"] = list(q.safety)
+    elif q.no_open_request and answer.shape != "nothing_to_cancel":  # "nothing to cancel; the rule is …"
+        answer.before = nothing_to_cancel(need)
+        answer.extra["no_open_request"] = True
     return answer
 
 

@@ -42,6 +42,7 @@ class Question:
     safety: Tuple[str, ...] = ()  # said before anything else: "emergency", "medical_advice"
     outside_insurer: Optional[str] = None  # an insurer named that has no product in the manuals
     described_service: Tuple[str, ...] = ()  # the words of a service named in other words ("宠物", "医疗")
+    no_open_request: bool = False  # a cancellation asked with no request of the sender's open
 
     @property
     def in_person(self) -> bool:
@@ -106,6 +107,17 @@ def a_service_in_other_words(q: Question, turn: Turn, named_products: int, cal: 
     return replace(q, described_service=tail) if tail else None
 
 
+def a_cancel_with_nothing_to_cancel(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "申请之后还能反悔不，到哪步就撤不了了" reaches the policy as cancel_request only when the sender has
+    no open request: about a service (named, or of the conversation) it asks that service's cancellation
+    rule; about none, it is told there is nothing to cancel."""
+    if q.intent != "cancel_request":
+        return None
+    return replace(q, intent="ask_cancel" if q.service_words else "nothing_to_cancel", no_open_request=True)
+
+
 def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "是的" after "您是指杭州市吗" (or "您是指“住院陪护”吗"): the suggested place or service, and the
     question that was pending."""
@@ -137,8 +149,9 @@ def follow_up(q: Question, turn: Turn, named_products: int, cal: Calibration) ->
 
 
 def unsure_about_a_named_service(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
-    """ "重疾绿通找专家的话大概多久" read as nlu_fallback, but about a named service: its likeliest question."""
-    if q.intent != "nlu_fallback" or not turn.services:
+    """ "重疾绿通找专家的话大概多久" read as nlu_fallback, but about a named service (or, naming nothing
+    else, the service of the conversation: "申请的时候得交哪些单子"): its likeliest question."""
+    if q.intent != "nlu_fallback" or not (turn.services or (turn.service and not turn.products and not turn.places)):
         return None
     likely = [
         name
@@ -235,6 +248,7 @@ RULES: List[Rule] = [
     no_medical_advice,
     insurer_outside_the_manuals,
     a_service_in_other_words,
+    a_cancel_with_nothing_to_cancel,
     confirmed_suggestion,
     follow_up,
     unsure_about_a_named_service,

@@ -15,6 +15,7 @@ from actions.policy.reply import unique as unique_sources
 from actions.policy.text import clean, distinct
 from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, Source
 from knowledge.lists import item_name
+from service_requests.wording import NOTHING_TO_CANCEL
 
 MAX_FACTS = 4
 CONTRACT_NOTE = "具体以保险合同为准。"
@@ -485,6 +486,10 @@ def _not_offered(a: Answer) -> Worded:
     return text + source_line(a.sources, a.product), []
 
 
+def _nothing_to_cancel(a: Answer) -> Worded:
+    return NOTHING_TO_CANCEL, []
+
+
 def _nothing_to_stop(a: Answer) -> Worded:
     return "好的。目前没有正在办理的服务申请，不需要停止。还有其他问题可以随时问我。", []
 
@@ -492,6 +497,7 @@ def _nothing_to_stop(a: Answer) -> Worded:
 SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "not_offered": _not_offered,
     "nothing_to_stop": _nothing_to_stop,
+    "nothing_to_cancel": _nothing_to_cancel,
     "safety": _safety,
     "outside_insurer": _outside_insurer,
     "ack": _ack,
@@ -532,7 +538,7 @@ def render(answer: Answer, style: str = "chat") -> Reply:
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {STYLES}")
     text, buttons = SHAPES[answer.shape](answer)
-    if answer.before is not None:  # the safety answer first
+    if answer.before is not None:  # the safety answer (or "nothing to cancel") first
         text = SHAPES[answer.before.shape](answer.before)[0] + "\n\n" + text
     if answer.extra.get("english") is not None and answer.shape != "english_help":
         text += "\n" + english_line(answer.extra["english"])
