@@ -42,3 +42,12 @@ def test_the_kind_of_detail_compared_shows_each_products_facts_of_that_kind(bot)
     )  # fmt: skip
     assert reply.answer_type == "comparison" and reply.text.count("提前申请时间：") == 2
     assert "48 小时" in reply.text  # 平安 就医陪诊: 客户需提前 48 小时提交服务申请
+
+
+def test_two_services_of_one_product_are_compared_on_the_detail_asked(bot):
+    reply = bot.answer(
+        Turn(text="安盛基因检测报告和二诊意见报告，哪个出得更快", intent="ask_compare", products=["安盛"],
+             services=["基因检测", "二诊"])
+    )  # fmt: skip
+    assert reply.answer_type == "comparison" and reply.text.count("【安盛天平医疗保险·") == 2
+    assert "靶向用药基因检测服务" in reply.text and "第二诊疗意见服务" in reply.text and "服务时效：" in reply.text

@@ -195,3 +195,19 @@ def test_unsure_about_the_service_of_the_conversation():
     turn = Turn("申请的时候得交哪些单子", "nlu_fallback", service="院后随访", ranking=ranking)
     assert interpret(turn).intent == "ask_materials"
     assert interpret(Turn("申请的时候得交哪些单子", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"
+
+
+def test_several_services_compared():
+    turn = Turn("安盛基因检测报告和二诊意见报告，哪个出得更快", "ask_time", services=["基因检测", "二诊"])
+    assert interpret(turn).intent == "ask_compare"
+    assert interpret(Turn("基因检测和二诊都要什么材料", "ask_materials", services=["基因检测", "二诊"])).intent == (
+        "ask_materials"
+    )
+
+
+def test_using_it_again():
+    turn = Turn("今年已经是第二回住院了，住院垫付还能再办吗", "ask_eligibility", services=["住院垫付"])
+    assert interpret(turn).intent == "ask_usage_limit"
+    assert interpret(Turn("住院垫付谁能办", "ask_eligibility", services=["住院垫付"])).intent == "ask_eligibility"
+    turn = Turn("在杭州还能再办住院垫付吗", "ask_coverage", services=["住院垫付"], places=["杭州"])
+    assert interpret(turn).intent == "ask_coverage"

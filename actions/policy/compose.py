@@ -597,10 +597,15 @@ def services_at(n: Need, product: ProductInfo) -> Answer:
 def compare(n: Need) -> Answer:
     if not n.q.service_words:
         return Answer("ask_compare_service", "clarify", missing="service")
-    rows = n.kb.compare(n.q.service_words)
+    named = {p.name for p in n.r.named}
+    if len(n.q.services) >= 2:  # "安盛基因检测和二诊哪个快": each service, of the products named (or talked of)
+        scope = named or ({n.product.name} if n.product else set())
+        rows = [x for word in n.q.services for x in n.kb.compare(word) if not scope or x["product"] in scope]
+        rows = list({(x["product_id"], x["service"]): x for x in rows}.values())
+    else:
+        rows = n.kb.compare(n.q.service_words)
     if not rows:
         return Answer("unknown_service", "fallback", data={"words": n.q.service_words})
-    named = {p.name for p in n.r.named}
     if len(named) >= 2 and len(named & {x["product"] for x in rows}) >= 2:  # "安盛跟平安的…": those two
         rows = [x for x in rows if x["product"] in named]
     sources = [Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows]
@@ -627,6 +632,9 @@ def compare(n: Need) -> Answer:
     )
 
 
+PHONE_NUMBER = re.compile(r"\d{5,}|\d{3,4}-\d{4,}")
+
+
 def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[FactInfo]:
     """A comparison row's facts of the kind asked (the hotline as a fact-like line for ask_hotline)."""
     if asked in SERVICE_FACTS:
@@ -636,7 +644,7 @@ def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[Fac
             facts = sorted(facts, key=lambda f: f.text != hit["text"])
         return facts[:2]
     if asked == "ask_hotline":
-        return [f for f in facts_of(svc, "channel") if any(ch.isdigit() for ch in f.text)][:2]
+        return [f for f in facts_of(svc, "channel") if PHONE_NUMBER.search(f.text)][:2]
     return []
 
 

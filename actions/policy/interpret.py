@@ -43,6 +43,7 @@ class Question:
     outside_insurer: Optional[str] = None  # an insurer named that has no product in the manuals
     described_service: Tuple[str, ...] = ()  # the words of a service named in other words ("宠物", "医疗")
     no_open_request: bool = False  # a cancellation asked with no request of the sender's open
+    services: Tuple[str, ...] = ()  # the service mentions of this message, in order
 
     @property
     def in_person(self) -> bool:
@@ -179,7 +180,7 @@ def one_product_is_not_a_comparison(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
     """ "平安的住院垫付和别家比怎么样" names one product: not a comparison, searched as unsure."""
-    if q.intent == "ask_compare" and named_products == 1 and turn.services:
+    if q.intent == "ask_compare" and named_products == 1 and len(set(turn.services)) == 1:
         return replace(q, intent="nlu_fallback")
     return None
 
@@ -206,6 +207,40 @@ def what_a_service_holds(q: Question, turn: Turn, named_products: int, cal: Cali
 def several_products_compared(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "安盛、平安的垫付要什么材料": a question naming two products and a service compares them."""
     if len(set(turn.products)) >= 2 and named_products >= 2 and turn.services and q.intent in QUESTION_INTENTS:
+        return replace(q, intent="ask_compare")
+    return None
+
+
+# Words of using a service again ("第二回住院了还能再办吗", "上回用掉了，这次还有没有份").
+AGAIN_WORDS = (
+    "再用", "再办", "再来", "再申请", "再叫", "再做", "再约", "还能再", "第二回", "第二次", "两回", "两次",
+    "又住", "又开刀", "又要", "用掉了", "用过了", "用完了", "用过一次", "还有没有份", "还有份", "剩几次", "还剩",
+)  # fmt: skip
+READ_AS_ELIGIBILITY = ("ask_eligibility", "ask_service_info", "ask_coverage", "nlu_fallback")
+
+
+def using_it_again(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "今年已经是第二回住院了，住院垫付还能再办吗": whether a service can be used again is its usage limit
+    (per stay, per year), not who may use it."""
+    if (
+        q.service_words
+        and q.intent in READ_AS_ELIGIBILITY
+        and not turn.places
+        and any(w in q.text for w in AGAIN_WORDS)
+    ):
+        return replace(q, intent="ask_usage_limit")
+    return None
+
+
+# Words that set two things side by side ("哪个更快", "分别", "有区别吗").
+COMPARING_WORDS = ("哪个", "哪一个", "哪样", "分别", "各自", "各要", "各多", "区别", "不一样", "一样吗", "相比", "比较", "更快", "更久", "更早")
+
+
+def several_services_compared(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "安盛基因检测报告和二诊意见报告，哪个出得更快": two services named and set side by side compare them."""
+    if len(set(turn.services)) >= 2 and q.intent in QUESTION_INTENTS and any(w in q.text for w in COMPARING_WORDS):
         return replace(q, intent="ask_compare")
     return None
 
@@ -257,7 +292,9 @@ RULES: List[Rule] = [
     applying_by_phone,
     what_a_service_holds,
     several_products_compared,
+    several_services_compared,
     a_place_asks_whether_it_is_there,
+    using_it_again,
     another_service_starts_afresh,
 ]
 
@@ -277,6 +314,7 @@ def interpret(turn: Turn, named_products: int = 0, cal: Calibration = CALIBRATIO
         place_words=slots.get("place") or turn.place,
         mentions=tuple(turn.products + turn.services + turn.places),
         slots=slots,
+        services=tuple(dict.fromkeys(turn.services)),
     )
     for rule in RULES:
         changed = rule(q, turn, named_products, cal)
