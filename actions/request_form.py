@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import ActionAnswer, turn_from
 from actions.answers import QUESTION_INTENTS as ANSWERED_QUESTIONS
 from actions.policy import Turn, answer
-from actions.policy.lists import SAFETY
+from actions.policy.lists import REQUESTS, SAFETY
 from knowledge.api import KnowledgeBase
 from service_requests import parsing
 from service_requests import wording as w
@@ -126,12 +126,23 @@ class DeskAction(_Named):
         raise NotImplementedError
 
 
+def _likeliest_question(tracker: Tracker) -> str:
+    """The NLU's likeliest reading that is a question about the services (a request read as one is not)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return next((r["name"] for r in ranking if r.get("name") in ANSWERED_QUESTIONS), "nlu_fallback")
+
+
 class ActionStartServiceRequest(DeskAction, Action):
     """A new request: a fresh draft key, and the service the message names checked against the bound policy."""
 
     action_name = "action_start_service_request"
 
     def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if REQUESTS.is_question(_text(tracker)):  # "自己请的护工能拿发票找平安报吗": answered, no request opened
+            reply = answer(KnowledgeBase.open(), turn_from(tracker, intent=_likeliest_question(tracker)))
+            dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, json_message=reply.payload())
+            slots = [SlotSet(k, v) for k, v in reply.slots.items() if tracker.get_slot(k) != v]
+            return _reset() + slots + [SlotSet(OUTCOME, "answered")]  # the form has nothing to ask and ends
         events = _reset() + [SlotSet(DRAFT, uuid.uuid4().hex)]
         mention = _service_mention(tracker) or tracker.get_slot("service")
         policy = _policy(tracker)

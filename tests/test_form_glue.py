@@ -221,6 +221,21 @@ def test_a_request_before_binding_asks_for_the_policy_and_keeps_the_service_name
     assert not any("1111" in str(v) for k, v in chat.slots.items() if k != "sr_draft")
 
 
+def test_a_question_read_as_a_request_is_answered_and_opens_nothing(desk):
+    # 004 7天住院陪护: 暂不支持事后费用报销 — a question about the rule, read by the NLU as a request
+    chat = Chat(product="pingan_health")
+    entities = [{"entity": "service", "value": "陪护", "start": 5, "end": 7}]
+    texts, set_, _ = chat.run(
+        rf.ActionStartServiceRequest(), "没申请平安陪护，自己请了护工能拿发票报吗", "request_service", entities
+    )
+    assert texts and w.VERIFY_FIRST not in texts[0] and "7天住院陪护" in texts[0]
+    assert set_["sr_outcome"] == "answered" and not set_.get("sr_draft")
+    assert required(chat) == []  # the form that the rule starts next ends at once
+    # a request worded as a question is still a request
+    texts, set_, _ = Chat().run(rf.ActionStartServiceRequest(), "能帮我约个陪诊吗", "request_service", entities)
+    assert texts == [w.VERIFY_FIRST] and len(set_["sr_draft"]) == 32
+
+
 def test_wrong_digits_ask_for_the_policy_again_and_repeated_failures_end_the_form(desk):
     chat = Chat(requested_slot="sr_policy_number")
     chat.answer(PA)

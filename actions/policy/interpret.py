@@ -233,12 +233,26 @@ def using_it_again(q: Question, turn: Turn, named_products: int, cal: Calibratio
 
 
 # Words that set two things side by side ("哪个更快", "分别", "有区别吗").
-COMPARING_WORDS = ("哪个", "哪一个", "哪样", "分别", "各自", "各要", "各多", "区别", "不一样", "一样吗", "相比", "比较", "更快", "更久", "更早")
+COMPARING_WORDS = (
+    "哪个",
+    "哪一个",
+    "哪样",
+    "分别",
+    "各自",
+    "各要",
+    "各多",
+    "区别",
+    "不一样",
+    "一样吗",
+    "相比",
+    "比较",
+    "更快",
+    "更久",
+    "更早",
+)
 
 
-def several_services_compared(
-    q: Question, turn: Turn, named_products: int, cal: Calibration
-) -> Optional[Question]:
+def several_services_compared(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "安盛基因检测报告和二诊意见报告，哪个出得更快": two services named and set side by side compare them."""
     if len(set(turn.services)) >= 2 and q.intent in QUESTION_INTENTS and any(w in q.text for w in COMPARING_WORDS):
         return replace(q, intent="ask_compare")

@@ -122,7 +122,28 @@ def compared_detail(text: str) -> Optional[str]:
     return next((intent for intent, words in COMPARE_DETAILS if any(w in text for w in words)), None)
 
 
+@dataclass(frozen=True)
+class Requests:
+    request: Tuple[str, ...]  # words of asking for the service to be arranged (帮我, 约个 …)
+    how: Tuple[str, ...]  # words of asking how it is done (怎么, 流程 …)
+    question: "re.Pattern[str]"  # a question's ending or its A-not-A form
+
+    def is_question(self, text: str) -> bool:
+        """A question about a service, not a request for one: asks how, or is worded as a question
+        with no word of asking for it to be arranged."""
+        text = text.strip()
+        if any(w in text for w in self.how):
+            return True
+        return bool(self.question.search(text)) and not any(w in text for w in self.request)
+
+
+def _requests() -> Requests:
+    d = _read("request_words.yml")
+    return Requests(tuple(d["request"]), tuple(d["how"]), re.compile(d["question"]))
+
+
 SAFETY = _safety()
+REQUESTS = _requests()
 COMPARE_DETAILS = _compare_details()
 LIST_WORDS = _list_words()
 AVAILABILITY = _availability()
