@@ -125,3 +125,10 @@ def test_a_word_several_items_share_asks_for_the_whole_list(bot):
         )
     )
     assert "共 5 项" in reply.text and "8,000 元" in reply.text
+
+
+def test_which_cities_is_a_coverage_question_not_one_about_the_list(bot):
+    reply = bot.answer(
+        Turn(text="平安的住院陪护在哪些城市能用", intent="ask_coverage", products=["平安"], services=["住院陪护"])
+    )
+    assert "共 14 项" not in reply.text and reply.answer_type == "coverage_summary" and "920个城市" in reply.text

@@ -290,6 +290,8 @@ def list_question(n: Need) -> Optional[Answer]:
     if svc is None or not svc.items or n.q.intent not in LIST_QUESTIONS or n.q.slots.get("place"):
         return None
     detail = n.q.detail
+    if any(w in detail for w in LIST_WORDS.where):  # "在哪些城市能用": where, not what the list holds
+        return None
     runs = asked_words(detail, svc)
     import jieba
 

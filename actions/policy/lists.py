@@ -96,6 +96,7 @@ class ListWords:
     whole: Tuple[str, ...]  # words asking for the whole list (哪些, 清单 …)
     people: Tuple[str, ...]  # the asker's words, never the thing asked about (我爸, 确诊 …)
     filler: Tuple[str, ...] = ()  # words that ask nothing (到底, 究竟 …)
+    where: Tuple[str, ...] = ()  # words of asking where (城市, 医院 …): a coverage question
     membership_patterns: Tuple["re.Pattern[str]", ...] = ()
     whole_patterns: Tuple["re.Pattern[str]", ...] = ()
 
@@ -108,7 +109,7 @@ class ListWords:
 
 def _list_words() -> ListWords:
     d = _read("list_words.yml")
-    words = {k: tuple(d[k]) for k in ("membership", "whole", "people", "filler")}
+    words = {k: tuple(d[k]) for k in ("membership", "whole", "people", "filler", "where")}
     patterns = {k: tuple(re.compile(p) for p in d.get(k, ())) for k in ("membership_patterns", "whole_patterns")}
     return ListWords(**words, **patterns)
 
