@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from actions.policy.interpret import INTERROGATIVES, Question
+from actions.policy.interpret import INTERROGATIVES, Question, either_or
 from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME, SAFETY, compared_detail
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
@@ -81,6 +81,7 @@ class Answer:
     keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
     asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
     before: Optional["Answer"] = None  # said first (the safety answer before the answer to the question)
+    unstated: Tuple[str, ...] = ()  # an either-or question's two things, when what is shown names neither
 
     @property
     def weak(self) -> bool:
@@ -824,4 +825,34 @@ def _answer(need: Need) -> Answer:
                 alternative.asked = other
                 return alternative
     answer.asked = q.intent
+    return _with_either_or(need, answer)
+
+
+# The answers that show the manual's sentences (an either-or question may find neither thing in them).
+SHOWN_SENTENCES = ("service_facts", "focus_answer", "product_rule", "best_passage")
+
+
+def _with_either_or(n: Need, answer: Answer) -> Answer:
+    """ "报告是中文的还是英文的": when the sentences shown name neither, the answer says first that the
+    manual does not state which (then what it does say), instead of leaving the customer to guess."""
+    pair = either_or(n.q.detail)
+    if not pair or answer.shape not in SHOWN_SENTENCES:
+        return answer
+    shown = " ".join(
+        [f.text for f in answer.facts] + [answer.focus.text, (answer.data.get("hit") or {}).get("text", "")]
+    )
+    if not any(_named_in(x, shown) for x in pair):
+        answer.unstated = pair
+        answer.extra["unstated"] = list(pair)
     return answer
+
+
+def _named_in(words: str, text: str) -> bool:
+    """The thing is named in the text: whole, or by one of its words of two characters or more."""
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    if words in text:
+        return True
+    return any(len(w) >= 2 and w not in QUESTION_WORDS and w not in STOPWORDS and w in text for w in jieba.lcut(words))

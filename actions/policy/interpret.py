@@ -211,6 +211,21 @@ def several_products_compared(q: Question, turn: Turn, named_products: int, cal:
     return None
 
 
+_ALTERNATIVE_LEFT = re.compile(r"[，,。？?！!\s]|是|用")
+_ALTERNATIVE_RIGHT = re.compile(r"[，,。？?！!\s吗呢啊呀]")
+
+
+def either_or(detail: str) -> Tuple[str, ...]:
+    """The two things an either-or question offers: "报告是中文的还是英文的" → (中文, 英文),
+    "是网上视频会诊，还是要本人去医院当面" → (网上视频会诊, 本人去医院当面); () when it offers none."""
+    left, sep, right = detail.partition("还是")
+    if not sep:
+        return ()
+    first = _ALTERNATIVE_LEFT.split(left.rstrip("，, "))[-1].removesuffix("的")
+    second = _ALTERNATIVE_RIGHT.split(right)[0].lstrip("要得用是").removesuffix("的")
+    return (first, second) if first and second else ()
+
+
 # Words of using a service again ("第二回住院了还能再办吗", "上回用掉了，这次还有没有份").
 AGAIN_WORDS = (
     "再用", "再办", "再来", "再申请", "再叫", "再做", "再约", "还能再", "第二回", "第二次", "两回", "两次",

@@ -538,6 +538,9 @@ def render(answer: Answer, style: str = "chat") -> Reply:
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {STYLES}")
     text, buttons = SHAPES[answer.shape](answer)
+    if answer.unstated:  # an either-or question the sentences shown do not settle
+        first, second = answer.unstated
+        text = f"手册没有写明是{first}还是{second}。手册中相关的说明：\n" + text
     if answer.before is not None:  # the safety answer (or "nothing to cancel") first
         text = SHAPES[answer.before.shape](answer.before)[0] + "\n\n" + text
     if answer.extra.get("english") is not None and answer.shape != "english_help":
