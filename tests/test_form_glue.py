@@ -231,7 +231,11 @@ def test_a_question_read_as_a_request_is_answered_and_opens_nothing(desk):
     assert texts and w.VERIFY_FIRST not in texts[0] and "7天住院陪护" in texts[0]
     assert set_["sr_outcome"] == "answered" and not set_.get("sr_draft")
     assert required(chat) == []  # the form that the rule starts next ends at once
-    # a request worded as a question is still a request
+    # a detail asked beside the request is a question too; a request worded as a question is still a request
+    texts, set_, _ = Chat().run(
+        rf.ActionStartServiceRequest(), "想约个陪诊，得提早多长时间", "request_service", entities
+    )
+    assert set_["sr_outcome"] == "answered" and w.VERIFY_FIRST not in texts[0]
     texts, set_, _ = Chat().run(rf.ActionStartServiceRequest(), "能帮我约个陪诊吗", "request_service", entities)
     assert texts == [w.VERIFY_FIRST] and len(set_["sr_draft"]) == 32
 

@@ -7,8 +7,9 @@ accuracy (562/585), but 193 of its questions equalled or nearly equalled a train
 names are masked (what the classifier sees).  Rewritten into other customers' wordings, the same
 model measured 91.5% (535/585); with 275 training examples written for the weak wordings (not taken
 from the test set) 92.5% (541/585).  The extension (135 questions) then measured 83.0% (112/135) on
-its first run; with 130 more training examples (bot/data/nlu_details.yml, for the kinds the errors
-showed) the whole set measures 92.8% (668/720: the first set 94.9%, 555/585; the extension 83.7%, 113/135).  Entity micro
+its first run; with 180 more training examples (bot/data/nlu_details.yml, for the kinds the errors
+showed) the whole set measures 92.8% (668/720: the first set 94.4%, 552/585; the extension 85.9%,
+116/135).  Entity micro
 F1 99.6% throughout.  The bars sit just under the honest figures: the intent bar lets five more
 questions go wrong, the entity bar about two mentions.  Issue 12 asks for 96%: raise the bar as the
 figure rises, never lower it to pass.
