@@ -34,7 +34,7 @@ def _strings(path: Path):
     ]
 
 
-@pytest.mark.parametrize("module", ["resolve.py", "compose.py"])
+@pytest.mark.parametrize("module", ["resolve.py", "compose.py", "answer.py", "printed_lists.py"])
 def test_the_resolve_and_answer_steps_hold_no_wording(module):
     matching = {word for _, word in PRODUCT_RULES.values()}  # words the manuals' sentences are matched on
     matching.add("目录")  # the section a product's list of services is cited from

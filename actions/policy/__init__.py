@@ -12,8 +12,9 @@ Thresholds are in calibration.py; what a message carries in is ``Turn`` (turn.py
 
 from __future__ import annotations
 
+from actions.policy.answer import Answer
 from actions.policy.calibration import CALIBRATION, Calibration
-from actions.policy.compose import Answer, compose
+from actions.policy.compose import compose
 from actions.policy.english import read as read_english_turn
 from actions.policy.interpret import Question, interpret
 from actions.policy.reply import Reply

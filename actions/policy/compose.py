@@ -9,17 +9,18 @@ for each question is in ``HANDLERS``, built once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.policy.interpret import INTERROGATIVES, Question, either_or
-from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME, SAFETY, compared_detail
+from actions.policy.answer import Answer, Focus, Handler, Need, facts_of, focus_on, hit_source
+from actions.policy.interpret import Question, either_or
+from actions.policy.lists import SAFETY, compared_detail
+from actions.policy.printed_lists import list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
-from knowledge.lists import find_item, item_names
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -45,87 +46,6 @@ CONFLICT_KEYS = {"ask_advance_notice": "hours"}
 MAX_RULES = 3
 # How many steps of a procedure an answer shows.
 MAX_STEPS = 8
-
-
-@dataclass(frozen=True)
-class Focus:
-    """The manual's sentence on the detail a question is about (empty when there is none)."""
-
-    text: str = ""
-    sources: Tuple[Source, ...] = ()
-    kind: Optional[str] = None  # the passage's kind: content, qa, note, …
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-
-@dataclass
-class Answer:
-    """What one reply says, before it is worded (see ``wording.render``)."""
-
-    shape: str  # which message this is (wording.SHAPES words each)
-    kind: str  # the answer's type in the payload (coverage, rule, clarify …)
-    product: Optional[ProductInfo] = None
-    service: Optional[ServiceInfo] = None
-    place: Optional[str] = None
-    covered: Optional[bool] = None
-    topic: Optional[str] = None  # the question asked (an intent), for the label of the answer
-    facts: List[FactInfo] = field(default_factory=list)  # the facts shown, in order
-    focus: Focus = Focus()
-    sources: List[Source] = field(default_factory=list)
-    missing: Optional[str] = None  # product / service / place
-    options: List[str] = field(default_factory=list)  # what the customer can choose from
-    data: Dict[str, Any] = field(default_factory=dict)  # the shape's own structured parts
-    slots: Dict[str, Any] = field(default_factory=dict)  # slot updates the answer makes
-    extra: Dict[str, Any] = field(default_factory=dict)  # structured payload fields
-    keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
-    asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
-    before: Optional["Answer"] = None  # said first (the safety answer before the answer to the question)
-    unstated: Tuple[str, ...] = ()  # an either-or question's two things, when what is shown names neither
-
-    @property
-    def weak(self) -> bool:
-        """Only says the manual does not say, or asks for the user's city (a coverage question
-        without a place: often "能用吗" meant as "may I use it")."""
-        return self.kind in ("not_stated", "coverage_summary")
-
-
-@dataclass(frozen=True)
-class Need:
-    """Everything a handler works from: the store, the question and what it resolved to."""
-
-    kb: KnowledgeBase
-    q: Question
-    r: Resolved
-
-    @property
-    def product(self) -> Optional[ProductInfo]:
-        return self.r.product
-
-    def with_intent(self, intent: str) -> "Need":
-        return replace(self, q=replace(self.q, intent=intent))
-
-
-Handler = Callable[[Need], Answer]
-
-
-def facts_of(svc: ServiceInfo, kind: str) -> List[FactInfo]:
-    """Facts of a kind, or of a sub-kind written "time.duration"."""
-    kind, _, sub = kind.partition(".")
-    return [f for f in svc.facts_of(kind) if not sub or f.data.get("kind") == sub]
-
-
-def hit_source(hit: Dict[str, Any]) -> Source:
-    """The source of a search hit (``KnowledgeBase.search`` gives it as a dict)."""
-    return Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
-
-
-def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> Focus:
-    """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
-    hit = n.kb.focus_passage(n.q.detail, svc) if svc is not None else None
-    if hit is None or any(hit["text"] in t for t in shown):
-        return Focus()
-    return Focus(hit["text"], (hit_source(hit),), hit["kind"])
 
 
 # -- when the service or the product is missing ---------------------------------------------
@@ -252,100 +172,6 @@ def focus_answer(svc: ServiceInfo, focus: Focus) -> Answer:
     return Answer(
         "focus_answer", kind, svc.product, svc, focus=focus, sources=list(focus.sources), extra={"focus": True}
     )
-
-
-# -- what a printed list holds ------------------------------------------------------------------
-# The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
-LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback")
-_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
-
-
-def asked_words(detail: str, svc: ServiceInfo) -> List[str]:
-    """The runs of words a question asks about, left when its frame is taken out ("18种重疾里有没有糖尿病"
-    → ["糖尿病"]): no question, list or person word, nothing of the service's own name or list title."""
-    import jieba
-
-    from knowledge.search import QUESTION_WORDS, STOPWORDS
-
-    drop = set(LIST_WORDS.membership + LIST_WORDS.whole + LIST_WORDS.people + LIST_WORDS.filler + QUESTION_FRAME)
-    drop |= QUESTION_WORDS | STOPWORDS
-    own = svc.name + (svc.items_title or "")
-    runs: List[str] = []
-    run: List[str] = []
-    for w in [*jieba.lcut(detail), " "]:
-        w = w.strip()
-        keep = len(w) >= 2 and w not in drop and w not in own and _WORD.fullmatch(w) is not None
-        if keep and not any(x in w for x in INTERROGATIVES):
-            run.append(w)
-        elif run:
-            runs.append("".join(run))
-            run = []
-    return runs
-
-
-def list_question(n: Need) -> Optional[Answer]:
-    """ "平安18种重疾里有没有糖尿病", "上门护理能做雾化吗", "陪诊都包括哪些": what a service's printed list
-    holds — the item (with its definition, when the manual gives one), "not on the list" with the
-    list, or the whole list.  None when the question is not about the list."""
-    svc = n.r.service
-    if svc is None or not svc.items or n.q.intent not in LIST_QUESTIONS or n.q.slots.get("place"):
-        return None
-    detail = n.q.detail
-    if any(w in detail for w in LIST_WORDS.where):  # "在哪些城市能用": where, not what the list holds
-        return None
-    runs = asked_words(detail, svc)
-    import jieba
-
-    # a run as asked, then its words of three characters or more ("冠状动脉" of "冠状动脉那条"; not "地区")
-    words = [(w, 2) for w in runs] + [(w, 3) for run in runs for w in jieba.lcut(run) if w != run]
-    found = next(
-        ((w, item) for w, least in words if (item := find_item(svc.items, w, min_chars=least)) is not None), None
-    )
-    asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
-    sources = [list_source(n, svc)]
-    if found is not None and LIST_WORDS.asks_whole(detail) and not LIST_WORDS.asks_membership(detail):
-        # "哪些治疗得先做预授权": a word several items share names the list's kind, not one item
-        if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
-            return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
-    # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
-    if found is not None and (asks_list or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
-        asked, item = found
-        names = set(item_names(item))
-        definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
-        if definition is not None:
-            sources = [svc.source(definition.section)]
-        return Answer(
-            "list_member",
-            "service_info",
-            svc.product,
-            svc,
-            topic="ask_service_info",
-            sources=sources,
-            data={"asked": asked, "item": item, "definition": definition.text if definition else None},
-            extra={"list": {"asked": asked, "on_list": True, "item": item}},
-        )
-    if runs and LIST_WORDS.asks_membership(detail):
-        return Answer(
-            "list_not_member",
-            "service_info",
-            svc.product,
-            svc,
-            topic="ask_service_info",
-            sources=sources,
-            data={"asked": runs[-1]},
-            extra={"list": {"asked": runs[-1], "on_list": False}},
-        )
-    if asks_list and not runs:
-        return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
-    return None
-
-
-def list_source(n: Need, svc: ServiceInfo) -> Source:
-    """Where the list is printed: the manual's attachment holding the same items, or the service."""
-    for a in n.kb.attachments(svc.product):
-        if set(a["items"]) == set(svc.items):
-            return svc.source(a["section"])
-    return svc.source()
 
 
 # -- the handlers ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from actions.policy.compose import Answer, Focus
+from actions.policy.answer import Answer, Focus
 from actions.policy.reply import Reply
 from actions.policy.reply import unique as unique_sources
 from actions.policy.text import clean, distinct

@@ -1,0 +1,96 @@
+"""The answer step's vocabulary: an ``Answer`` (what one reply says, before it is worded), the ``Need``
+a handler works from, and the manual's sentence on the detail asked (``Focus``).
+
+Kept apart from the handlers (``compose``) so that the modules that build answers of one kind
+(``printed_lists``) and the render step (``wording``) share them without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from actions.policy.interpret import Question
+from actions.policy.resolve import Resolved
+from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The manual's sentence on the detail a question is about (empty when there is none)."""
+
+    text: str = ""
+    sources: Tuple[Source, ...] = ()
+    kind: Optional[str] = None  # the passage's kind: content, qa, note, …
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass
+class Answer:
+    """What one reply says, before it is worded (see ``wording.render``)."""
+
+    shape: str  # which message this is (wording.SHAPES words each)
+    kind: str  # the answer's type in the payload (coverage, rule, clarify …)
+    product: Optional[ProductInfo] = None
+    service: Optional[ServiceInfo] = None
+    place: Optional[str] = None
+    covered: Optional[bool] = None
+    topic: Optional[str] = None  # the question asked (an intent), for the label of the answer
+    facts: List[FactInfo] = field(default_factory=list)  # the facts shown, in order
+    focus: Focus = Focus()
+    sources: List[Source] = field(default_factory=list)
+    missing: Optional[str] = None  # product / service / place
+    options: List[str] = field(default_factory=list)  # what the customer can choose from
+    data: Dict[str, Any] = field(default_factory=dict)  # the shape's own structured parts
+    slots: Dict[str, Any] = field(default_factory=dict)  # slot updates the answer makes
+    extra: Dict[str, Any] = field(default_factory=dict)  # structured payload fields
+    keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
+    asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
+    before: Optional["Answer"] = None  # said first (the safety answer before the answer to the question)
+    unstated: Tuple[str, ...] = ()  # an either-or question's two things, when what is shown names neither
+
+    @property
+    def weak(self) -> bool:
+        """Only says the manual does not say, or asks for the user's city (a coverage question
+        without a place: often "能用吗" meant as "may I use it")."""
+        return self.kind in ("not_stated", "coverage_summary")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Everything a handler works from: the store, the question and what it resolved to."""
+
+    kb: KnowledgeBase
+    q: Question
+    r: Resolved
+
+    @property
+    def product(self) -> Optional[ProductInfo]:
+        return self.r.product
+
+    def with_intent(self, intent: str) -> "Need":
+        return replace(self, q=replace(self.q, intent=intent))
+
+
+Handler = Callable[[Need], Answer]
+
+
+def facts_of(svc: ServiceInfo, kind: str) -> List[FactInfo]:
+    """Facts of a kind, or of a sub-kind written "time.duration"."""
+    kind, _, sub = kind.partition(".")
+    return [f for f in svc.facts_of(kind) if not sub or f.data.get("kind") == sub]
+
+
+def hit_source(hit: Dict[str, Any]) -> Source:
+    """The source of a search hit (``KnowledgeBase.search`` gives it as a dict)."""
+    return Source(hit["source"]["manual"], hit["source"]["title"], hit["source"]["section"])
+
+
+def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> Focus:
+    """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
+    hit = n.kb.focus_passage(n.q.detail, svc) if svc is not None else None
+    if hit is None or any(hit["text"] in t for t in shown):
+        return Focus()
+    return Focus(hit["text"], (hit_source(hit),), hit["kind"])

@@ -1,0 +1,109 @@
+"""What a printed list of a service holds, as an answer: "平安18种重疾里有没有糖尿病" (not on the list,
+with the list), "上门护理能做雾化吗" (the item), "陪诊都包括哪些" (the whole list).
+
+The item names and their matching are the store's (``knowledge.lists``); the words that ask about a
+list are data (``data/list_words.yml``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from actions.policy.answer import Answer, Need
+from actions.policy.interpret import INTERROGATIVES
+from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME
+from knowledge.api import ServiceInfo, Source
+from knowledge.lists import find_item, item_names
+
+# The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
+LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
+
+
+def asked_words(detail: str, svc: ServiceInfo) -> List[str]:
+    """The runs of words a question asks about, left when its frame is taken out ("18种重疾里有没有糖尿病"
+    → ["糖尿病"]): no question, list or person word, nothing of the service's own name or list title."""
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    drop = set(LIST_WORDS.membership + LIST_WORDS.whole + LIST_WORDS.people + LIST_WORDS.filler + QUESTION_FRAME)
+    drop |= QUESTION_WORDS | STOPWORDS
+    own = svc.name + (svc.items_title or "")
+    runs: List[str] = []
+    run: List[str] = []
+    for w in [*jieba.lcut(detail), " "]:
+        w = w.strip()
+        keep = len(w) >= 2 and w not in drop and w not in own and _WORD.fullmatch(w) is not None
+        if keep and not any(x in w for x in INTERROGATIVES):
+            run.append(w)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    return runs
+
+
+def list_question(n: Need) -> Optional[Answer]:
+    """ "平安18种重疾里有没有糖尿病", "上门护理能做雾化吗", "陪诊都包括哪些": what a service's printed list
+    holds — the item (with its definition, when the manual gives one), "not on the list" with the
+    list, or the whole list.  None when the question is not about the list."""
+    svc = n.r.service
+    if svc is None or not svc.items or n.q.intent not in LIST_QUESTIONS or n.q.slots.get("place"):
+        return None
+    detail = n.q.detail
+    if any(w in detail for w in LIST_WORDS.where):  # "在哪些城市能用": where, not what the list holds
+        return None
+    runs = asked_words(detail, svc)
+    import jieba
+
+    # a run as asked, then its words of three characters or more ("冠状动脉" of "冠状动脉那条"; not "地区")
+    words = [(w, 2) for w in runs] + [(w, 3) for run in runs for w in jieba.lcut(run) if w != run]
+    found = next(
+        ((w, item) for w, least in words if (item := find_item(svc.items, w, min_chars=least)) is not None), None
+    )
+    asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
+    sources = [list_source(n, svc)]
+    if found is not None and LIST_WORDS.asks_whole(detail) and not LIST_WORDS.asks_membership(detail):
+        # "哪些治疗得先做预授权": a word several items share names the list's kind, not one item
+        if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
+            return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
+    # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
+    if found is not None and (asks_list or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
+        asked, item = found
+        names = set(item_names(item))
+        definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
+        if definition is not None:
+            sources = [svc.source(definition.section)]
+        return Answer(
+            "list_member",
+            "service_info",
+            svc.product,
+            svc,
+            topic="ask_service_info",
+            sources=sources,
+            data={"asked": asked, "item": item, "definition": definition.text if definition else None},
+            extra={"list": {"asked": asked, "on_list": True, "item": item}},
+        )
+    if runs and LIST_WORDS.asks_membership(detail):
+        return Answer(
+            "list_not_member",
+            "service_info",
+            svc.product,
+            svc,
+            topic="ask_service_info",
+            sources=sources,
+            data={"asked": runs[-1]},
+            extra={"list": {"asked": runs[-1], "on_list": False}},
+        )
+    if asks_list and not runs:
+        return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
+    return None
+
+
+def list_source(n: Need, svc: ServiceInfo) -> Source:
+    """Where the list is printed: the manual's attachment holding the same items, or the service."""
+    for a in n.kb.attachments(svc.product):
+        if set(a["items"]) == set(svc.items):
+            return svc.source(a["section"])
+    return svc.source()
