@@ -38,13 +38,15 @@ if TYPE_CHECKING:
 
 
 # Score (knowledge.search.FOCUS: word BM25 + character-bigram BM25 + the synonym lexicon's words
-# at half weight) below which a focused search is no match (see focus_passage). Calibrated on the
+# at half weight + the question hooks + the answer-type bonus) below which a focused search is no match (see focus_passage). Calibrated on the
 # calibration half of knowledge/retrieval/dev.yml only, never on the suite: the threshold that
 # shows the most right sentences net of wrong ones and of sentences for questions the manual
 # does not answer (benchmarks/bench_retrieval.py prints it; tests/test_retrieval.py checks it is
 # still the calibrated one). A score cannot tell every unanswerable question apart: on the check
 # half 4 of 10 still get a loosely related sentence (shown as "最相关的说明").
-FOCUS_MIN_SCORE = 3.49
+FOCUS_MIN_SCORE = 1.31
+# Passages a focused search never gives (the apply answer lists them): hooks are not put on them.
+UNFOCUSED = ("step", "channel")
 
 # Fuzzy scores (rapidfuzz WRatio, 0–100) of a service mention against the services' names and aliases.
 # From SERVICE_MATCH_CUTOFF a mention is taken to mean the service (the request desk, the answer
@@ -676,7 +678,7 @@ class KnowledgeBase:
         found = self.prepare_search().focus(
             question, product_id=product_id, service_id=service_id, ignore=QUESTION_WORDS, options=options
         )
-        return [h for h in self._hits(found) if h["kind"] not in ("channel", "step")]
+        return [h for h in self._hits(found) if h["kind"] not in UNFOCUSED]
 
     def _hits(self, found: Iterable[Tuple[Tuple, float]]) -> List[Dict[str, Any]]:
         """Search results as dicts with their sources."""
@@ -703,8 +705,27 @@ class KnowledgeBase:
         from knowledge.search import PassageSearch
 
         if self._search is None:
-            self._search = PassageSearch(self._passages)
+            self._search = PassageSearch(self._passages, self.hook_texts())
         return self._search
+
+    def hook_texts(self) -> Dict[int, str]:
+        """The question hooks (knowledge/retrieval/hooks/) by the index of the passages each is for:
+        every passage of its product (and service) a focused search can give whose text holds its
+        sentence (a Q&A's answer and the fact taken from it are one sentence twice)."""
+        from knowledge.retrieval import load_hooks
+
+        out: Dict[int, str] = {}
+        for h in load_hooks():
+            svc = self.service(h.product, h.service) if h.service else None
+            for i, p in enumerate(self._passages):
+                if (
+                    p[0] == h.product
+                    and p[1] == (svc.id if svc else None)
+                    and p[2] not in UNFOCUSED
+                    and h.sentence in p[4]
+                ):
+                    out[i] = (out.get(i, "") + " " + " ".join(h.asks)).strip()
+        return out
 
     def search(
         self,

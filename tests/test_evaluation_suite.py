@@ -18,9 +18,9 @@ SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # after this round's work on the answer policy (`make eval`): 493/516 = 95.5%, strict 483 = 93.6%.  The
 # 272 cases written with issue 12 for the kinds that failed (a `topic` tag each: list, amount,
 # exception, hours, per_stay, comparison, follow_up, not_stated, outside, safety, misspelt_service,
-# english, services_at, silence) measured 175/272 = 64.3% on their first run and now 185/272 = 68.0%,
-# strict 168 = 61.8%: the work that issue 12 still asks for (97% over the whole suite).  The whole
-# suite: 678/788 = 86.0%.  Bars sit just under these figures, each letting about three more cases fail
+# english, services_at, silence) measured 175/272 = 64.3% on their first run and now 187/272 = 68.8%,
+# strict 170 = 62.5%: the work that issue 12 still asks for (97% over the whole suite).  The whole
+# suite: 680/788 = 86.3%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
 # lower one to pass.

@@ -13,9 +13,9 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.answer import Answer, Focus, Handler, Need, facts_of, focus_on, hit_source
-from actions.policy.interpret import Question, either_or
+from actions.policy.interpret import COMPARING_WORDS, Question, either_or
 from actions.policy.lists import SAFETY, compared_detail
-from actions.policy.printed_lists import list_question
+from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
@@ -448,7 +448,10 @@ def compare(n: Need) -> Answer:
         facts = _compared_facts(n, svc, asked) if svc is not None else []
         asked_facts.append(facts)
         sources += [svc.source(f.section) for f in facts] if svc is not None else []
-        focus = focus_on(n, svc, shown=x["usage_limit"]) if svc is not None and not facts else Focus()
+        # "有啥区别" asks no detail: the usual rows; "报告是纸的吗" does
+        words = [w for w in asked_words(n.q.detail, svc) if not any(c in w for c in COMPARING_WORDS)] if svc else []
+        asks_detail = bool(asked) or bool(words)
+        focus = focus_on(n, svc, shown=x["usage_limit"]) if svc is not None and not facts and asks_detail else Focus()
         details.append(focus or None)
         sources += list(focus.sources) if focus else []
     return Answer(

@@ -249,22 +249,9 @@ def using_it_again(q: Question, turn: Turn, named_products: int, cal: Calibratio
 
 # Words that set two things side by side ("哪个更快", "分别", "有区别吗").
 COMPARING_WORDS = (
-    "哪个",
-    "哪一个",
-    "哪样",
-    "分别",
-    "各自",
-    "各要",
-    "各多",
-    "区别",
-    "不一样",
-    "一样吗",
-    "相比",
-    "比较",
-    "更快",
-    "更久",
-    "更早",
-)
+    "哪个", "哪一个", "哪样", "哪家", "分别", "各自", "各要", "各多", "区别", "差别", "差异", "不同", "不一样", "一样",
+    "相比", "比较", "更快", "更久", "更早", "更好", "划算",
+)  # fmt: skip
 
 
 def several_services_compared(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:

@@ -16,6 +16,28 @@ from typing import List, Optional, Sequence, Tuple
 import yaml
 
 DEV_PATH = Path(__file__).with_name("dev.yml")
+HOOKS_DIR = Path(__file__).with_name("hooks")
+
+
+@dataclass(frozen=True)
+class Hook:
+    """Ways customers ask for one manual sentence (the 标准问 / 相似问 pattern of customer-service
+    knowledge bases): indexed with the sentence by the focused search, never shown."""
+
+    product: str  # store product id
+    service: Optional[str]  # store service name; None: a product-wide sentence
+    sentence: str  # an exact substring of the one passage it is for
+    asks: Tuple[str, ...]
+
+
+def load_hooks(folder: Path = HOOKS_DIR) -> List[Hook]:
+    """Every hook of hooks/*.yml (one file per manual, written from the manual, never from the
+    suite, the NLU data or the development set)."""
+    out: List[Hook] = []
+    for path in sorted(Path(folder).glob("*.yml")):
+        for h in (yaml.safe_load(path.read_text("utf-8")) or {}).get("hooks") or []:
+            out.append(Hook(h["product"], h.get("service"), str(h["sentence"]), tuple(str(a) for a in h["asks"])))
+    return out
 
 
 @dataclass(frozen=True)
