@@ -15,12 +15,12 @@ from knowledge.config import ROOT
 SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # The suite has two parts.  The cases first written (no `topic` tag: 516 cases, held out by masked
 # template) measured 489/516 = 94.8%, strict 92.0%, when the answer policy was restructured; 2026-12-02,
-# after this round's work on the answer policy (`make eval`): 493/516 = 95.5%, strict 483 = 93.6%.  The
+# after this round's work on the answer policy (`make eval`): 494/516 = 95.7%, strict 484 = 93.8%.  The
 # 272 cases written with issue 12 for the kinds that failed (a `topic` tag each: list, amount,
 # exception, hours, per_stay, comparison, follow_up, not_stated, outside, safety, misspelt_service,
-# english, services_at, silence) measured 175/272 = 64.3% on their first run and now 187/272 = 68.8%,
-# strict 170 = 62.5%: the work that issue 12 still asks for (97% over the whole suite).  The whole
-# suite: 680/788 = 86.3%.  Bars sit just under these figures, each letting about three more cases fail
+# english, services_at, silence) measured 175/272 = 64.3% on their first run and now 188/272 = 69.1%,
+# strict 171 = 62.9%: the work that issue 12 still asks for (97% over the whole suite).  The whole
+# suite: 682/788 = 86.6%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
 # lower one to pass.

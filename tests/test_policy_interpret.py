@@ -211,3 +211,12 @@ def test_using_it_again():
     assert interpret(Turn("住院垫付谁能办", "ask_eligibility", services=["住院垫付"])).intent == "ask_eligibility"
     turn = Turn("在杭州还能再办住院垫付吗", "ask_coverage", services=["住院垫付"], places=["杭州"])
     assert interpret(turn).intent == "ask_coverage"
+
+
+def test_a_handoff_asks_for_a_person():
+    ranking = [("human_handoff", 0.5), ("ask_sharing", 0.3), ("ask_eligibility", 0.1)]
+    turn = Turn("平安药品服务能转给家里其他人用吗", "human_handoff", services=["药品服务"], ranking=ranking)
+    assert interpret(turn).intent == "ask_sharing"
+    assert interpret(Turn("帮我转人工", "human_handoff", ranking=ranking)).intent == "human_handoff"
+    assert interpret(Turn("不想跟机器聊了", "human_handoff")).intent == "human_handoff"
+    assert interpret(Turn("能转给别人吗", "human_handoff")).intent == "nlu_fallback"
