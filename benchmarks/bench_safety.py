@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Callable, List
 
 import yaml
 
@@ -41,30 +42,29 @@ from actions.policy.lists import SAFETY  # noqa: E402
 from evaluation.suite import load_suite  # noqa: E402
 
 
-def main(argv: list) -> None:
-    dev = yaml.safe_load((ROOT / "benchmarks" / "data" / "safety_dev.yml").read_text("utf-8"))
-    found = [m for m in dev["emergency"] if SAFETY.is_emergency(m)]
-    false = [m for m in dev["not_emergency"] if SAFETY.is_emergency(m)]
-    print(
-        f"dev: emergencies found {len(found)}/{len(dev['emergency'])}, false alarms {len(false)}/{len(dev['not_emergency'])}"
-    )
-    if "--misses" in argv:
-        for m in dev["emergency"]:
+def report(what: str, yes: List[str], no: List[str], check: Callable[[str], bool], misses: bool) -> None:
+    """One check on its half of the dev set: how many of ``yes`` it finds, how many of ``no`` it takes."""
+    found = [m for m in yes if check(m)]
+    false = [m for m in no if check(m)]
+    print(f"dev: {what} found {len(found)}/{len(yes)}, false alarms {len(false)}/{len(no)}")
+    if misses:
+        for m in yes:
             if m not in found:
                 print("  missed:", m)
         for m in false:
             print("  false alarm:", m)
-    advice = [m for m in dev["medical_advice"] if SAFETY.asks_medical_advice(m)]
-    wrong = [m for m in dev["not_medical_advice"] if SAFETY.asks_medical_advice(m)]
-    print(
-        f"dev: requests for advice found {len(advice)}/{len(dev['medical_advice'])}, false {len(wrong)}/{len(dev['not_medical_advice'])}"
+
+
+def main(argv: list) -> None:
+    dev = yaml.safe_load((ROOT / "benchmarks" / "data" / "safety_dev.yml").read_text("utf-8"))
+    report("emergencies", dev["emergency"], dev["not_emergency"], SAFETY.is_emergency, "--misses" in argv)
+    report(
+        "requests for advice",
+        dev["medical_advice"],
+        dev["not_medical_advice"],
+        SAFETY.asks_medical_advice,
+        "--misses" in argv,
     )
-    if "--misses" in argv:
-        for m in dev["medical_advice"]:
-            if m not in advice:
-                print("  missed:", m)
-        for m in wrong:
-            print("  false:", m)
     emergencies, others = [], []
     for path in sorted((ROOT / "evaluation" / "suites").glob("*.yml")):
         for case in load_suite(path).cases:
