@@ -34,6 +34,7 @@ from knowledge.places import Division, PlaceIndex, Resolution
 from knowledge.spelling import SoundAlike, SoundIndex
 
 if TYPE_CHECKING:
+    from knowledge.gaps import Gap
     from knowledge.search import FocusOptions, PassageSearch
 
 
@@ -659,6 +660,41 @@ class KnowledgeBase:
         scored on, procedure steps are left to the apply answer, and a weak match is no match.
         """
         return pick_focus(self.focus_ranking(question, service_id, product_id), service_id is not None, min_score)
+
+    def gap(
+        self, question: str, service: Optional[ServiceInfo] = None, product: Optional[ProductRef] = None
+    ) -> Optional[Gap]:
+        """What the detail question asks that the manual's part on ``service`` (or, without one, on
+        the product) does not state, if anything (knowledge/gaps.py): a kind of value it prints
+        nowhere, else the things it names that the text never mentions when no sentence is on the
+        detail either. ``question`` without the product and service names."""
+        from knowledge.gaps import Gap, unmentioned_words, unprinted_value
+
+        p = self._as_product(product) if product else (service.product if service else None)
+        if p is None:
+            return None
+        sid = service.id if service else None
+        texts = [x[4] for x in self._passages if x[0] == p.id and (sid is None or x[1] == sid)]
+        label = unprinted_value(question, texts)
+        if label:
+            return Gap("value", (label,))
+        if self.focus_passage(question, service, p) is not None:
+            return None
+        words = unmentioned_words(question, self._mention_texts().get((p.id, sid), ""))
+        return Gap("words", words) if words else None
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
+    def _mention_texts(self) -> Dict[Tuple[str, Optional[int]], str]:
+        """By (product, service): the service's sentences and the questions hooked to them, lower-cased;
+        by (product, None): the whole product's."""
+        hooks = self.hook_texts()
+        parts: Dict[Tuple[str, Optional[int]], List[str]] = {}
+        for i, x in enumerate(self._passages):
+            text = f"{x[3]} {x[4]} {hooks.get(i, '')}".lower()
+            parts.setdefault((x[0], None), []).append(text)
+            if x[1] is not None:
+                parts.setdefault((x[0], x[1]), []).append(text)
+        return {key: " ".join(texts) for key, texts in parts.items()}
 
     def focus_ranking(
         self,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import jieba
 import yaml
@@ -87,21 +87,36 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> Tuple[Tuple[str, ...], ...]:
     return tuple(tuple(str(w) for w in g) for g in raw.get("groups", []))
 
 
+class AnswerType(NamedTuple):
+    """A kind of value a question may ask for (lexicon/answer_types.yml)."""
+
+    label: str  # what the value is called in a reply ("服务时间")
+    asks: Tuple[str, ...]  # words of a question that ask for one
+    asks_pattern: "re.Pattern[str]"  # or a pattern of such a question
+    value: "re.Pattern[str]"  # how a passage prints one
+
+    def asked_in(self, text: str) -> bool:
+        return any(w in text for w in self.asks) or bool(self.asks_pattern.search(text))
+
+
 @lru_cache(maxsize=4)
-def answer_types(
-    path: Path = ANSWER_TYPES_PATH,
-) -> Tuple[Tuple[Tuple[str, ...], "re.Pattern[str]", "re.Pattern[str]"], ...]:
-    """The lexicon's answer types: (the words that ask for one, a pattern that does, how a passage prints one), read once."""
+def answer_types(path: Path = ANSWER_TYPES_PATH) -> Tuple[AnswerType, ...]:
+    """The lexicon's answer types, read once."""
     raw = yaml.safe_load(path.read_text("utf-8")) or {}
     return tuple(
-        (tuple(t["asks"]), re.compile(t.get("asks_pattern") or "(?!)"), re.compile(t["value"]))
+        AnswerType(t["label"], tuple(t["asks"]), re.compile(t.get("asks_pattern") or "(?!)"), re.compile(t["value"]))
         for t in raw.get("types", {}).values()
     )
 
 
+def asked_types(text: str) -> List[AnswerType]:
+    """The kinds of value a question asks for (empty when it asks for none of the lexicon's kinds)."""
+    return [t for t in answer_types() if t.asked_in(text)]
+
+
 def expected_values(text: str) -> List["re.Pattern[str]"]:
     """How the values a question asks for are printed (empty when it asks for none of the lexicon's kinds)."""
-    return [value for asks, pattern, value in answer_types() if any(w in text for w in asks) or pattern.search(text)]
+    return [t.value for t in asked_types(text)]
 
 
 def expand(text: str, groups: Sequence[Sequence[str]]) -> List[str]:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from actions.policy.interpret import Question
 from actions.policy.resolve import Resolved
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
+from knowledge.gaps import Gap
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Answer:
     keeps_pending: bool = False  # a place suggestion stays open (an acknowledgement)
     asked: Optional[str] = None  # the question it answers (another reading's, when that one answered)
     before: Optional["Answer"] = None  # said first (the safety answer before the answer to the question)
-    unstated: Tuple[str, ...] = ()  # an either-or question's two things, when what is shown names neither
+    gap: Optional[Gap] = None  # what is asked that the sentences shown do not settle (said first)
 
     @property
     def weak(self) -> bool:

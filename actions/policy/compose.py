@@ -21,6 +21,7 @@ from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
+from knowledge.gaps import Gap
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -654,25 +655,30 @@ def _answer(need: Need) -> Answer:
                 alternative.asked = other
                 return alternative
     answer.asked = q.intent
-    return _with_either_or(need, answer)
+    return _with_gap(need, answer)
 
 
 # The answers that show the manual's sentences (an either-or question may find neither thing in them).
 SHOWN_SENTENCES = ("service_facts", "focus_answer", "product_rule", "best_passage")
 
 
-def _with_either_or(n: Need, answer: Answer) -> Answer:
-    """ "报告是中文的还是英文的": when the sentences shown name neither, the answer says first that the
-    manual does not state which (then what it does say), instead of leaving the customer to guess."""
-    pair = either_or(n.q.detail)
-    if not pair or answer.shape not in SHOWN_SENTENCES:
+def _with_gap(n: Need, answer: Answer) -> Answer:
+    """When the sentences shown do not settle what is asked, the answer says so first, then what
+    the manual does say, instead of leaving the customer to guess: "报告是中文的还是英文的" with
+    neither named, "一次最多垫几万" with no sum printed, "护工能要求是女的吗" with 女的 nowhere."""
+    if answer.shape not in SHOWN_SENTENCES:
         return answer
-    shown = " ".join(
-        [f.text for f in answer.facts] + [answer.focus.text, (answer.data.get("hit") or {}).get("text", "")]
-    )
-    if not any(_named_in(x, shown) for x in pair):
-        answer.unstated = pair
-        answer.extra["unstated"] = list(pair)
+    pair = either_or(n.q.detail)
+    if pair:
+        shown = " ".join(
+            [f.text for f in answer.facts] + [answer.focus.text, (answer.data.get("hit") or {}).get("text", "")]
+        )
+        gap = None if any(_named_in(x, shown) for x in pair) else Gap("either_or", pair)
+    else:
+        gap = n.kb.gap(n.q.detail, answer.service, answer.product or n.product)
+    if gap is not None:
+        answer.gap = gap
+        answer.extra["gap"] = {"kind": gap.kind, "things": list(gap.things)}
     return answer
 
 

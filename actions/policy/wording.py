@@ -14,6 +14,7 @@ from actions.policy.reply import Reply
 from actions.policy.reply import unique as unique_sources
 from actions.policy.text import clean, distinct
 from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, Source
+from knowledge.gaps import MAX_WORDS, Gap
 from knowledge.lists import item_name
 from service_requests.wording import NOTHING_TO_CANCEL
 
@@ -533,14 +534,22 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
 }
 
 
+def gap_line(gap: Gap) -> str:
+    """ "手册没有写明是中文还是英文。" / "手册没有写明具体的金额。" / "手册中没有提到“路费”“住宿”。" """
+    if gap.kind == "either_or":
+        return f"手册没有写明是{gap.things[0]}还是{gap.things[1]}。"
+    if gap.kind == "value":
+        return f"手册没有写明具体的{gap.things[0]}。"
+    return "手册中没有提到" + "".join(f"“{w}”" for w in gap.things[:MAX_WORDS]) + "。"
+
+
 def render(answer: Answer, style: str = "chat") -> Reply:
     """The reply for a channel (``chat``) or the console's draft (``butler``: every source listed)."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {STYLES}")
     text, buttons = SHAPES[answer.shape](answer)
-    if answer.unstated:  # an either-or question the sentences shown do not settle
-        first, second = answer.unstated
-        text = f"手册没有写明是{first}还是{second}。手册中相关的说明：\n" + text
+    if answer.gap is not None:  # what is asked that the sentences shown do not settle
+        text = gap_line(answer.gap) + "手册中相关的说明：\n" + text
     if answer.before is not None:  # the safety answer (or "nothing to cancel") first
         text = SHAPES[answer.before.shape](answer.before)[0] + "\n\n" + text
     if answer.extra.get("english") is not None and answer.shape != "english_help":

@@ -1,0 +1,80 @@
+"""A detail question the shown sentences do not settle is told so first (real store, no model): an
+either-or question whose sentences name neither thing, a kind of value the service prints nowhere,
+things the manual never mentions."""
+
+from __future__ import annotations
+
+from actions.policy import Answerer, Turn
+from actions.policy.interpret import either_or
+
+
+def test_the_two_things_an_either_or_question_offers():
+    assert either_or("报告是中文的还是英文的") == ("中文", "英文")
+    assert either_or("是网上视频会诊，还是要本人去医院当面") == ("网上视频会诊", "本人去医院当面")
+    assert either_or("出的报告是电子的还是纸的") == ("电子", "纸")
+    assert either_or("这个服务好用吗") == () and either_or("还是不行吗") == ()
+
+
+def test_neither_named_says_the_manual_does_not_state_which_then_what_it_says(kb):
+    bot = Answerer(kb)
+    # 003 第二诊疗意见服务 says nothing of the report's language
+    reply = bot.answer(
+        Turn(text="安盛二诊报告是中文的还是英文的", intent="ask_service_info", products=["安盛"], services=["二诊"])
+    )
+    assert reply.text.startswith("手册没有写明是中文还是英文。") and reply.payload()["answer"]["gap"] == {
+        "kind": "either_or",
+        "things": ["中文", "英文"],
+    }
+    # 000 7. 基因检测 (5): 出具电子版、纸质版报告 — named, so answered as usual
+    reply = bot.answer(
+        Turn(
+            text="PLUS基因检测出的报告是电子的还是纸的",
+            intent="ask_service_info",
+            products=["PLUS"],
+            services=["基因检测"],
+        )
+    )
+    assert not reply.text.startswith("手册没有写明") and "电子版、纸质版" in reply.text
+
+
+def test_the_gaps_of_a_question_are_facts_about_the_text():
+    from knowledge.gaps import unmentioned_words, unprinted_value
+
+    assert unprinted_value("一次最多垫几万", ["每次垫付后 30 天内还款"]) == "金额"
+    assert unprinted_value("一次最多垫几万", ["垫付额度最高 5 万元"]) is None
+    assert unprinted_value("打几折", ["享受三折的折扣优惠"]) is None and unprinted_value("打几折", ["已完成"]) == "比例"
+    assert unprinted_value("能垫付吗", ["每次垫付后 30 天内还款"]) is None  # no value asked
+    # 工作日 counted ("2个工作日内") is no time of day; named as days of service it is
+    assert unprinted_value("半夜能用吗", ["在申请后 2个工作日内安排"]) == "服务时间"
+    assert unprinted_value("半夜能用吗", ["服务时间：工作日"]) is None
+    assert unmentioned_words("来回路费和住宿有人报吗", "挂号费由客户承担") == ("路费", "住宿")
+    # a word of the synonym lexicon for it is a mention (路费 / 交通费用, 生孩子 / 分娩)
+    assert unmentioned_words("来回路费和住宿有人报吗", "交通费用由客户承担") == ("住宿",)
+    assert unmentioned_words("来回路费和住宿有人报吗", "路费、住宿费用自理") == ()
+    assert unmentioned_words("生孩子能陪吗", "分娩时不进行陪同") == ()
+
+
+def test_a_value_printed_nowhere_and_a_thing_never_mentioned_are_said_first(kb):
+    bot = Answerer(kb)
+    # 000 15. 线上康复: its sentences give a count and a response time, no hours of service
+    reply = bot.answer(
+        Turn(text="PLUS线上康复半夜能不能练", intent="ask_service_info", products=["PLUS"], services=["线上康复"])
+    )
+    assert reply.text.startswith("手册没有写明具体的服务时间。手册中相关的说明：")
+    assert reply.payload()["answer"]["gap"] == {"kind": "value", "things": ["服务时间"]}
+    # 000 11. 门诊陪诊服务: nothing on the escort's languages
+    reply = bot.answer(
+        Turn(
+            text="PLUS门诊陪诊的陪诊员会说英语吗",
+            intent="ask_service_info",
+            products=["PLUS"],
+            services=["门诊陪诊", "陪诊员"],
+        )
+    )
+    assert reply.text.startswith("手册中没有提到“英语”。手册中相关的说明："), reply.text
+    assert reply.payload()["answer"]["gap"] == {"kind": "words", "things": ["英语"]}
+    # 000 10. 院内陪护服务 (1): 给药提醒 is named, so answered as usual
+    reply = bot.answer(
+        Turn(text="PLUS院内陪护会提醒吃药吗", intent="ask_service_info", products=["PLUS"], services=["院内陪护"])
+    )
+    assert "gap" not in reply.payload()["answer"] and "给药提醒" in reply.text
