@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Tuple
+
 from actions.policy.calibration import Calibration
 from actions.policy.interpret import RULES, interpret
 from actions.policy.turn import Turn
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def training_examples() -> List[Tuple[str, str]]:
+    """(intent, text) of every NLU training example (bot/data)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    out: List[Tuple[str, str]] = []
+    for p in sorted((ROOT / "bot" / "data").glob("*.yml")):
+        if "nlu:" in p.read_text("utf-8"):
+            out += [(m.get("intent"), m.get("text")) for m in load_data(str(p)).training_examples]
+    return out
 
 
 def test_every_rule_has_an_example_and_a_test():
@@ -213,10 +229,25 @@ def test_using_it_again():
     assert interpret(turn).intent == "ask_coverage"
 
 
-def test_a_handoff_asks_for_a_person():
+def test_a_reading_needs_its_words():
     ranking = [("human_handoff", 0.5), ("ask_sharing", 0.3), ("ask_eligibility", 0.1)]
     turn = Turn("平安药品服务能转给家里其他人用吗", "human_handoff", services=["药品服务"], ranking=ranking)
     assert interpret(turn).intent == "ask_sharing"
     assert interpret(Turn("帮我转人工", "human_handoff", ranking=ranking)).intent == "human_handoff"
     assert interpret(Turn("不想跟机器聊了", "human_handoff")).intent == "human_handoff"
     assert interpret(Turn("能转给别人吗", "human_handoff")).intent == "nlu_fallback"
+    # a number asked in words of calling, or the number itself; not a detail of the service talked about
+    ranking = [("ask_hotline", 0.6), ("ask_service_info", 0.2)]
+    turn = Turn("出的报告是电子的还是纸的", "ask_hotline", services=["基因检测"], ranking=ranking)
+    assert interpret(turn).intent == "ask_service_info"
+    assert interpret(Turn("基因检测有问题打哪个电话", "ask_hotline", ranking=ranking)).intent == "ask_hotline"
+    assert interpret(Turn("952299是众安的吗", "ask_hotline", ranking=ranking)).intent == "ask_hotline"
+
+
+def test_every_training_example_of_a_kind_with_its_words_says_one():
+    from actions.policy.lists import INTENT_WORDS
+
+    examples = training_examples()
+    for intent, words in INTENT_WORDS.items():
+        mine = [e for i, e in examples if i == intent]
+        assert len(mine) >= 50 and [e for e in mine if not words.said_in(e)] == [], intent

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
-from actions.policy.lists import AVAILABILITY, HANDOFF_WORDS, OTHER_INSURERS, QUESTION_FRAME, SAFETY
+from actions.policy.lists import AVAILABILITY, INTENT_WORDS, OTHER_INSURERS, QUESTION_FRAME, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn, suggested_service
 
 # "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
@@ -176,15 +176,17 @@ def the_same_question_about_another_name(
     return replace(q, intent=turn.last_question) if any(w in q.detail for w in FOLLOW_UP_MARKERS) else None
 
 
-def a_handoff_asks_for_a_person(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
-    """ "平安药品服务能转给家里其他人用吗" read as human_handoff: a handoff is asked in words of a person
-    or of the machine (data/handoff_words.yml); without any, the NLU's next likely question."""
-    if q.intent != "human_handoff" or any(w in q.text.lower() for w in HANDOFF_WORDS):
+def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "平安药品服务能转给家里其他人用吗" read as human_handoff, "出的报告是电子的还是纸的" as ask_hotline:
+    each kind of data/intent_words.yml is asked in its own words; without any, the NLU's next likely
+    question, or an unsure one (searched in the conversation's service)."""
+    words = INTENT_WORDS.get(q.intent)
+    if words is None or words.said_in(q.text):
         return None
     likely = [
         name
         for name, confidence in turn.ranking
-        if name in QUESTION_INTENTS and confidence >= cal.other_reading_min_confidence
+        if name in QUESTION_INTENTS and name not in INTENT_WORDS and confidence >= cal.other_reading_min_confidence
     ]
     return replace(q, intent=likely[0] if likely else "nlu_fallback")
 
@@ -317,7 +319,7 @@ RULES: List[Rule] = [
     follow_up,
     unsure_about_a_named_service,
     the_same_question_about_another_name,
-    a_handoff_asks_for_a_person,
+    a_reading_needs_its_words,
     one_product_is_not_a_comparison,
     applying_by_phone,
     what_a_service_holds,

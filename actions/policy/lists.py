@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import yaml
 
@@ -143,11 +143,30 @@ def _requests() -> Requests:
     return Requests(tuple(d["request"]), tuple(d["how"]), re.compile(d["question"]))
 
 
+@dataclass(frozen=True)
+class IntentWords:
+    """The words (any) or the pattern a message read as one kind of question says it with."""
+
+    words: Tuple[str, ...]
+    pattern: "re.Pattern[str]"
+
+    def said_in(self, text: str) -> bool:
+        text = text.lower()
+        return any(w in text for w in self.words) or bool(self.pattern.search(text))
+
+
+def _intent_words() -> Dict[str, IntentWords]:
+    return {
+        intent: IntentWords(tuple(str(w) for w in d["words"]), re.compile(d.get("pattern") or "(?!)"))
+        for intent, d in _read("intent_words.yml").items()
+    }
+
+
 SAFETY = _safety()
 REQUESTS = _requests()
 COMPARE_DETAILS = _compare_details()
 LIST_WORDS = _list_words()
 AVAILABILITY = _availability()
 QUESTION_FRAME = tuple(_read("question_words.yml"))
-HANDOFF_WORDS = tuple(str(w) for w in _read("handoff_words.yml"))
+INTENT_WORDS = _intent_words()
 OTHER_INSURERS = _insurers()
