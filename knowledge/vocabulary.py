@@ -8,7 +8,7 @@ understood after the next training, with no second list kept by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from knowledge.places import PlaceIndex, short_forms, strip_suffix
 
@@ -79,16 +79,26 @@ class MentionFinder:
                     self.kind[form.lower()] = entity
         self._lengths = sorted({len(f) for f in self.kind}, reverse=True)
 
-    def find(self, text: str) -> List[Mention]:
+    def find(self, text: str, words: Optional[Sequence[Tuple[int, int]]] = None) -> List[Mention]:
+        """The mentions in ``text``; given the tokenizer's word spans, none that cuts across words.
+
+        "普通化疗药" holds 通化 but is cut 普通 / 化疗药: a name that begins inside one word and
+        ends inside another is a coincidence of characters, and a shorter name at the same place
+        is tried instead ("杭州市区", cut 杭州 / 市区 by some tokenizers, still gives 杭州). A name
+        inside one word ("上海南京路", one word to jieba) is kept.
+        """
         if not text or not self.kind:
             return []
         folded = text.lower()
         if len(folded) != len(text):  # a case fold that changes length would shift the offsets
             folded = text
+        cuts = _inner_cuts(words) if words else None
         out, i = [], 0
         while i < len(text):
             for n in self._lengths:
                 entity = self.kind.get(folded[i : i + n]) if i + n <= len(text) else None
+                if entity is not None and cuts and _cuts_across(i, i + n, cuts):
+                    entity = None
                 if entity is not None:
                     out.append(Mention(entity, i, i + n, text[i : i + n]))
                     i += n
@@ -96,6 +106,20 @@ class MentionFinder:
             else:
                 i += 1
         return out
+
+
+def _inner_cuts(words: Sequence[Tuple[int, int]]) -> Dict[int, Tuple[int, int]]:
+    """Each character offset strictly inside a word → that word's span."""
+    return {k: (a, b) for a, b in words for k in range(a + 1, b)}
+
+
+def _cuts_across(start: int, end: int, inner: Dict[int, Tuple[int, int]]) -> bool:
+    """The span [start, end) begins or ends inside a word that it does not lie within."""
+    for edge in (start, end):
+        word = inner.get(edge)
+        if word is not None and not (word[0] <= start and end <= word[1]):
+            return True
+    return False
 
 
 def store_forms(kb) -> Dict[str, Dict[str, str]]:

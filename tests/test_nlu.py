@@ -9,7 +9,9 @@ model measured 91.5% (535/585); with 275 training examples written for the weak 
 from the test set) 92.5% (541/585).  The extension (135 questions) then measured 83.0% (112/135) on
 its first run; with 180 more training examples (bot/data/nlu_details.yml, for the kinds the errors
 showed) the whole set measures 92.8% (668/720: the first set 94.4%, 552/585; the extension 85.9%,
-116/135).  Entity micro
+116/135).  With no mention cutting across jieba's words (knowledge.vocabulary.MentionFinder), 93.3%
+(672/720); the same data trained once more (`rasa train nlu`) measured 92.5%, which is the noise of one
+training here.  Entity micro
 F1 99.6% throughout.  The bars sit just under the honest figures: the intent bar lets five more
 questions go wrong, the entity bar about two mentions.  Issue 12 asks for 96%: raise the bar as the
 figure rises, never lower it to pass.
@@ -59,6 +61,21 @@ def test_test_set_is_held_out_as_the_classifier_sees_it(kb):
     test = [m.get("text") for p in TEST_FILES for m in load_data(str(p)).training_examples]
     found = overlaps(test, training_questions(sorted((ROOT / "bot" / "data").glob("*.yml"))), store_finder(kb))
     assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:15]]
+
+
+def test_the_development_set_is_held_out_from_training_and_test(kb):
+    """benchmarks/data/nlu_dev is where training data may be written against (benchmarks/bench_nlu_dev.py):
+    no training example may copy one of its questions, and none of them may stand for a test question,
+    as the classifier sees them."""
+    from evaluation.heldout import overlaps, store_finder, training_questions
+
+    dev_files = sorted((ROOT / "benchmarks" / "data" / "nlu_dev").glob("*.yml"))
+    dev = training_questions(dev_files)
+    assert len(dev) >= 150
+    finder = store_finder(kb)
+    for other in (sorted((ROOT / "bot" / "data").glob("*.yml")), TEST_FILES):
+        found = overlaps(dev, training_questions(other), finder)
+        assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:15]]
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,23 @@ def test_mentions_in_free_text(kb, text, places):
     assert [m.text for m in finder.find(text) if m.entity == PLACE] == places
 
 
+@pytest.mark.parametrize(
+    "text, words, found",
+    [
+        ("普通化疗药", [(0, 2), (2, 5)], []),  # 通化 begins in 普通 and ends in 化疗药
+        ("平安顺利吗", [(0, 2), (2, 4), (4, 5)], ["平安"]),  # 安顺 likewise
+        ("我在杭州市区", [(0, 1), (1, 2), (2, 4), (4, 6)], ["杭州"]),  # 杭州市 cuts 市区: the shorter name
+        ("上海南京路", [(0, 5)], ["上海", "南京"]),  # names inside one word are kept
+    ],
+)
+def test_no_mention_cuts_across_the_tokenizers_words(kb, text, words, found):
+    from knowledge.vocabulary import MentionFinder, store_forms
+
+    finder = MentionFinder(store_forms(kb))
+    assert [m.text for m in finder.find(text, words)] == found
+    assert len(finder.find(text)) >= len(found)  # without the words, the characters alone decide
+
+
 # Typos as phone users make them (a same-sounding character), held out from the calibration set
 # benchmarks/data/place_typos_dev.tsv.  Each must be offered first, and never resolved silently.
 HELD_OUT_TYPOS = {

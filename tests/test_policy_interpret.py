@@ -12,14 +12,17 @@ from actions.policy.turn import Turn
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def training_examples() -> List[Tuple[str, str]]:
-    """(intent, text) of every NLU training example (bot/data)."""
+def training_examples() -> List[Tuple[str, str, bool]]:
+    """(intent, text, whether it names a place) of every NLU training example (bot/data)."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    out: List[Tuple[str, str]] = []
+    out: List[Tuple[str, str, bool]] = []
     for p in sorted((ROOT / "bot" / "data").glob("*.yml")):
         if "nlu:" in p.read_text("utf-8"):
-            out += [(m.get("intent"), m.get("text")) for m in load_data(str(p)).training_examples]
+            out += [
+                (m.get("intent"), m.get("text"), any(e["entity"] == "place" for e in m.get("entities") or []))
+                for m in load_data(str(p)).training_examples
+            ]
     return out
 
 
@@ -133,7 +136,7 @@ def test_the_rules_apply_in_order_and_are_recorded():
 
 def test_other_readings_are_kept_for_the_answer_step():
     ranking = [("ask_coverage", 0.55), ("ask_usage_limit", 0.3), ("ask_time", 0.05)]
-    q = interpret(Turn("护工能陪护多少天", "ask_coverage", services=["护工"], ranking=ranking))
+    q = interpret(Turn("杭州护工能陪护多少天", "ask_coverage", services=["护工"], places=["杭州"], ranking=ranking))
     assert q.alternatives == ("ask_usage_limit",)
 
 
@@ -189,6 +192,15 @@ def test_the_same_question_about_another_name():
         "nlu_fallback"
     )
     assert interpret(Turn("深圳那边呢", "nlu_fallback", places=["深圳"])).intent == "nlu_fallback"
+    # the follow-up words outweigh the NLU's next likely reading; a product alone is a new name too
+    ranking = [("nlu_fallback", 0.45), ("ask_eligibility", 0.4)]
+    turn = Turn(
+        "那换作PLUS版的直付，情况一样吗", "nlu_fallback", products=["PLUS"], services=["直付"],
+        last_question="ask_usage_limit", ranking=ranking,
+    )  # fmt: skip
+    assert interpret(turn).intent == "ask_usage_limit"
+    turn = Turn("众安PLUS那边又怎么算", "nlu_fallback", products=["众安PLUS"], last_question="ask_usage_limit")
+    assert interpret(turn).intent == "ask_usage_limit"
 
 
 def test_applying_by_phone():
@@ -242,6 +254,13 @@ def test_a_reading_needs_its_words():
     assert interpret(turn).intent == "ask_service_info"
     assert interpret(Turn("基因检测有问题打哪个电话", "ask_hotline", ranking=ranking)).intent == "ask_hotline"
     assert interpret(Turn("952299是众安的吗", "ask_hotline", ranking=ranking)).intent == "ask_hotline"
+    # where a service is given: a place named, now or before, or words of places; else the next reading said in its words
+    ranking = [("ask_coverage", 0.54), ("ask_time", 0.3), ("ask_hotline", 0.1)]
+    turn = Turn("中午12点半打安盛远程问诊有医生接吗", "ask_coverage", products=["安盛"], services=["远程问诊"], ranking=ranking)
+    assert interpret(turn).intent == "ask_time"
+    assert interpret(Turn("远程问诊杭州能用吗", "ask_coverage", places=["杭州"], ranking=ranking)).intent == "ask_coverage"
+    assert interpret(Turn("远程问诊能用吗", "ask_coverage", place="杭州", ranking=ranking)).intent == "ask_coverage"
+    assert interpret(Turn("陪诊覆盖哪些城市", "ask_coverage", ranking=ranking)).intent == "ask_coverage"
 
 
 def test_every_training_example_of_a_kind_with_its_words_says_one():
@@ -249,5 +268,5 @@ def test_every_training_example_of_a_kind_with_its_words_says_one():
 
     examples = training_examples()
     for intent, words in INTENT_WORDS.items():
-        mine = [e for i, e in examples if i == intent]
-        assert len(mine) >= 50 and [e for e in mine if not words.said_in(e)] == [], intent
+        mine = [(e, placed) for i, e, placed in examples if i == intent]
+        assert len(mine) >= 50 and [e for e, placed in mine if not words.said_in(e, placed)] == [], intent

@@ -116,6 +116,17 @@ def test_the_graph_runner_gives_dasks_nlu_results(agent):
         assert ours["intent_ranking"] == theirs["intent_ranking"], text
 
 
+def test_the_nlu_marks_no_place_across_words(agent):
+    """The extractor gets jieba's words from the pipeline: "普通化疗药" names no place (通化)."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    parsed = agent.processor._parse_message_with_graph(
+        UserMessage("增值服务肿瘤特药那块，普通化疗药也给安排去药店买吗"), DialogueStateTracker("t", [])
+    )
+    assert [e["value"] for e in parsed["entities"]] == ["增值服务", "肿瘤特药"]
+
+
 def _steps(tracker):
     """Every point of a conversation at which Rasa predicts: after a user message or an action other than listen."""
     from rasa.shared.core.events import ActionExecuted, UserUttered

@@ -169,24 +169,29 @@ FOLLOW_UP_MARKERS = ("呢", "又", "换成", "换作", "换了", "改成", "那�
 def the_same_question_about_another_name(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
-    """ "深圳那边又是什么情况", "换成尊享家财的话能用多少回" read as nlu_fallback after a question: a new
-    place or service, said as a follow-up, asks the last question again about it."""
-    if q.intent != "nlu_fallback" or not turn.last_question or not (turn.places or turn.services):
+    """ "深圳那边又是什么情况", "换成尊享家财的话能用多少回", "众安PLUS那边又怎么算" read as nlu_fallback
+    after a question: a new place, service or product, said as a follow-up, asks the last question
+    again about it (before the NLU's next likely reading is tried: the follow-up words say more)."""
+    if q.intent != "nlu_fallback" or not turn.last_question or not (turn.places or turn.services or turn.products):
         return None
     return replace(q, intent=turn.last_question) if any(w in q.detail for w in FOLLOW_UP_MARKERS) else None
 
 
 def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
-    """ "平安药品服务能转给家里其他人用吗" read as human_handoff, "出的报告是电子的还是纸的" as ask_hotline:
-    each kind of data/intent_words.yml is asked in its own words; without any, the NLU's next likely
-    question, or an unsure one (searched in the conversation's service)."""
+    """ "平安药品服务能转给家里其他人用吗" read as human_handoff, "出的报告是电子的还是纸的" as ask_hotline,
+    "中午12点半打远程问诊有医生接吗" as ask_coverage: each kind of data/intent_words.yml is asked in its own
+    words (a coverage question: or with a place); without any, the NLU's next likely question that is said
+    in its words, or an unsure one (searched in the conversation's service)."""
+    placed = bool(turn.places or turn.place or q.place_words)
     words = INTENT_WORDS.get(q.intent)
-    if words is None or words.said_in(q.text):
+    if words is None or words.said_in(q.text, placed):
         return None
     likely = [
         name
         for name, confidence in turn.ranking
-        if name in QUESTION_INTENTS and name not in INTENT_WORDS and confidence >= cal.other_reading_min_confidence
+        if name in QUESTION_INTENTS
+        and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
+        and confidence >= cal.other_reading_min_confidence
     ]
     return replace(q, intent=likely[0] if likely else "nlu_fallback")
 
@@ -317,8 +322,8 @@ RULES: List[Rule] = [
     a_cancel_with_nothing_to_cancel,
     confirmed_suggestion,
     follow_up,
-    unsure_about_a_named_service,
     the_same_question_about_another_name,
+    unsure_about_a_named_service,
     a_reading_needs_its_words,
     one_product_is_not_a_comparison,
     applying_by_phone,

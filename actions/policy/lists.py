@@ -149,15 +149,21 @@ class IntentWords:
 
     words: Tuple[str, ...]
     pattern: "re.Pattern[str]"
+    places: bool = False  # a place named (now or earlier in the conversation) says it too
 
-    def said_in(self, text: str) -> bool:
+    def said_in(self, text: str, places: bool = False) -> bool:
+        """Said in ``text`` (``places``: a place is named in the message or the conversation)."""
+        if self.places and places:
+            return True
         text = text.lower()
         return any(w in text for w in self.words) or bool(self.pattern.search(text))
 
 
 def _intent_words() -> Dict[str, IntentWords]:
     return {
-        intent: IntentWords(tuple(str(w) for w in d["words"]), re.compile(d.get("pattern") or "(?!)"))
+        intent: IntentWords(
+            tuple(str(w) for w in d["words"]), re.compile(d.get("pattern") or "(?!)"), bool(d.get("places"))
+        )
         for intent, d in _read("intent_words.yml").items()
     }
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import sys
 
+from bot.components.jieba_dictionary import word_spans
 from knowledge.api import KnowledgeBase
 from knowledge.vocabulary import MentionFinder, store_forms
 
 
 def annotate(text: str, finder: MentionFinder) -> str:
     out, pos = [], 0
-    for m in finder.find(text):
+    for m in finder.find(text, word_spans(text)):
         out.append(text[pos : m.start])
         out.append(f"[{m.text}]({m.entity})")
         pos = m.end

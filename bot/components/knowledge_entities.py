@@ -107,7 +107,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            mentions = self.finder.find(message.get(TEXT) or "")
+            mentions = self.finder.find(message.get(TEXT) or "", _word_spans(message))
             _mask(message, mentions)
             found = [
                 {
@@ -125,8 +125,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Mask the training examples the same way (their entities stay as annotated)."""
         for message in training_data.training_examples:
             if message.get(TEXT):
-                _mask(message, self.finder.find(message.get(TEXT)))
+                _mask(message, self.finder.find(message.get(TEXT), _word_spans(message)))
         return training_data
+
+
+def _word_spans(message: Message) -> List[tuple]:
+    """The tokenizer's words as (start, end), so that no mention cuts across two of them."""
+    return [(t.start, t.end) for t in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
 def _mask(message: Message, mentions: List[Mention]) -> None:

@@ -1,0 +1,84 @@
+"""Intent accuracy on the NLU development set, the set that training data may be written against.
+
+    .venv/bin/python benchmarks/bench_nlu_dev.py [--model models/<model>.tar.gz] [--errors]
+
+benchmarks/data/nlu_dev/*.yml holds customers' questions written from the manuals by helper
+sessions that saw neither the NLU test set (tests/nlu), nor the training data (bot/data), nor the
+suite. It exists so that the test set can stay a test: the wordings the classifier gets wrong are
+found here, training examples are written for their *kind* (never copied from here), and the test
+set measures the result once. tests/test_nlu.py holds this set disjoint from both, as the
+classifier sees them (names masked, near-duplicates too: evaluation.heldout).
+
+Prints the accuracy, the accuracy per intent and the confusions; with --errors every miss.
+Figures: see the README (section "NLU").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEV_DIR = ROOT / "benchmarks" / "data" / "nlu_dev"
+
+
+def dev_examples() -> List[Tuple[str, str]]:
+    """(text, intent) of every development question."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    out: List[Tuple[str, str]] = []
+    for path in sorted(DEV_DIR.glob("*.yml")):
+        out += [(m.get("text"), m.get("intent")) for m in load_data(str(path)).training_examples]
+    return out
+
+
+def latest_model() -> Path:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise SystemExit("no trained model in models/: run `make train` first")
+    return models[-1]
+
+
+async def classify(model: Path, texts: List[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [(await agent.parse_message(t))["intent"]["name"] for t in texts]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--errors", action="store_true", help="print every misclassified question")
+    args = ap.parse_args()
+    examples = dev_examples()
+    got = asyncio.run(classify(args.model or latest_model(), [t for t, _ in examples]))
+    per: Dict[str, List[bool]] = defaultdict(list)
+    confusions: Counter = Counter()
+    misses = []
+    for (text, want), have in zip(examples, got, strict=True):
+        per[want].append(want == have)
+        if want != have:
+            confusions[(want, have)] += 1
+            misses.append((want, have, text))
+    right = sum(sum(v) for v in per.values())
+    print(f"NLU development set: intent accuracy {right / len(examples):.1%} ({right}/{len(examples)})")
+    for intent, hits in sorted(per.items(), key=lambda kv: sum(kv[1]) / len(kv[1])):
+        print(f"  {intent:<20} {sum(hits):>3}/{len(hits):<3} {sum(hits) / len(hits):.0%}")
+    print("confusions (expected -> got):")
+    for (want, have), n in confusions.most_common():
+        print(f"  {n:>3}  {want} -> {have}")
+    if args.errors:
+        for want, have, text in sorted(misses):
+            print(f"  {want} -> {have}: {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
