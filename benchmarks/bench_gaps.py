@@ -15,6 +15,9 @@ Figures of 2026-12-02 (this script):
     calibration  6/80  (value 2, words 4)    7/11  (value 2, words 5)
     check        3/78  (value 0, words 3)    2/10  (value 0, words 2)
 
+With a number of uses among the kinds of value (次数: "几趟", "多少回"; 2026-12-02): check half 3/10
+unanswerable told so (value 1), the rest unchanged, and bench_retrieval.py unchanged.
+
 (with the 678 hooked sentences and the focus threshold of 9.36; before the hooks were extended,
 with 233 sentences and 1.31: 5/80, 7/11, 1/78, 2/10.)
 

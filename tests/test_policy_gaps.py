@@ -44,6 +44,10 @@ def test_the_gaps_of_a_question_are_facts_about_the_text():
     assert unprinted_value("一次最多垫几万", ["垫付额度最高 5 万元"]) is None
     assert unprinted_value("打几折", ["享受三折的折扣优惠"]) is None and unprinted_value("打几折", ["已完成"]) == "比例"
     assert unprinted_value("能垫付吗", ["每次垫付后 30 天内还款"]) is None  # no value asked
+    # a number of uses asked: "往返医院次数" names counts, it prints none; "1 次" and "不限次数" do
+    assert unprinted_value("护士总共能上门来几趟", ["可减少患者出院后往返医院次数"]) == "次数"
+    assert unprinted_value("总共能约多少回", ["每次住院可开启 1 次权益"]) is None
+    assert unprinted_value("一年能用几次", ["保单年度内不限次数"]) is None
     # 工作日 counted ("2个工作日内") is no time of day; named as days of service it is
     assert unprinted_value("半夜能用吗", ["在申请后 2个工作日内安排"]) == "服务时间"
     assert unprinted_value("半夜能用吗", ["服务时间：工作日"]) is None
@@ -62,6 +66,12 @@ def test_a_value_printed_nowhere_and_a_thing_never_mentioned_are_said_first(kb):
     )
     assert reply.text.startswith("手册没有写明具体的服务时间。手册中相关的说明：")
     assert reply.payload()["answer"]["gap"] == {"kind": "value", "things": ["服务时间"]}
+    # 002 术后家庭护理服务: what it holds, where and how to apply; no number of visits
+    reply = bot.answer(
+        Turn(text="众安增值服务术后家庭护理，护士总共能上门来几趟", intent="ask_usage_limit", products=["增值服务"],
+             services=["术后家庭护理"])
+    )  # fmt: skip
+    assert reply.text.startswith("手册没有写明具体的次数。") and "打针" in reply.text
     # 000 11. 门诊陪诊服务: nothing on the escort's languages
     reply = bot.answer(
         Turn(
