@@ -87,3 +87,13 @@ def test_services_the_manuals_have_in_other_words_are_not_refused(bot):
     assert ask(bot, "安盛天平医疗险都有哪些健康管理服务", "ask_services", products=["安盛天平医疗险"]).answer_type == (
         "services"
     )
+
+
+def test_a_product_named_in_a_question_read_as_out_of_scope_is_searched(bot):
+    """000 联系我们 / 私人健康管家 answers "管家靠不靠谱"; without a product named nothing is searched."""
+    reply = bot.answer(
+        Turn(text="众安PLUS的私人健康管家靠不靠谱，都干过几年临床", intent="out_of_scope", products=["众安PLUS"])
+    )
+    answer = reply.payload()["answer"]
+    assert answer["type"] == "contact" and answer["sources"][0]["section"].startswith("联系我们")
+    assert bot.answer(Turn(text="今天天气怎么样", intent="out_of_scope")).payload()["answer"]["type"] == "out_of_scope"

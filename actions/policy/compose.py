@@ -491,6 +491,11 @@ def out_of_scope(n: Need) -> Answer:
             return focus_answer(svc, focus)
         if n.q.slots.get("service"):
             return fallback(n)
+    # "众安PLUS的私人健康管家都干过几年临床": a product named outright, and a sentence of its manual on the detail
+    if not n.q.service_words and n.product is not None and n.product in n.r.named:
+        hit = product_passage(n)
+        if hit is not None:
+            return hit
     return Answer("out_of_scope", "out_of_scope")
 
 
