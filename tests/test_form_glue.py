@@ -238,6 +238,11 @@ def test_a_question_read_as_a_request_is_answered_and_opens_nothing(desk):
     assert set_["sr_outcome"] == "answered" and w.VERIFY_FIRST not in texts[0]
     texts, set_, _ = Chat().run(rf.ActionStartServiceRequest(), "能帮我约个陪诊吗", "request_service", entities)
     assert texts == [w.VERIFY_FIRST] and len(set_["sr_draft"]) == 32
+    # "帮我…的" before a noun names something done, it asks for nothing to be arranged
+    from actions.policy.lists import REQUESTS
+
+    assert REQUESTS.is_question("众安PLUS帮我建好的健康档案，我自己能在手机上翻看吗")
+    assert not REQUESTS.is_question("能帮我约个陪诊吗") and not REQUESTS.is_question("帮我申请一下住院陪护")
 
 
 def test_wrong_digits_ask_for_the_policy_again_and_repeated_failures_end_the_form(desk):

@@ -135,7 +135,20 @@ class Requests:
         text = text.strip()
         if any(w in text for w in self.how):
             return True
-        return bool(self.question.search(text)) and not any(w in text for w in self.request)
+        return bool(self.question.search(text)) and not self.asks_arranging(text)
+
+    def asks_arranging(self, text: str) -> bool:
+        """A word of asking for the service to be arranged, not inside a relative clause: "帮我建好的健康档案"
+        names something done before ("帮我…的" before a noun), "帮我约个陪诊" asks for it."""
+        return any(
+            not _RELATIVE_CLAUSE.match(text, m.end())
+            for w in self.request
+            for m in re.finditer(re.escape(w), text)
+        )
+
+
+# what follows a request word in a relative clause: a verb or two and 的 ("帮我建好的", "给我开的")
+_RELATIVE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{1,3}的")
 
 
 def _requests() -> Requests:
