@@ -10,7 +10,19 @@ set measures the result once. tests/test_nlu.py holds this set disjoint from bot
 classifier sees them (names masked, near-duplicates too: evaluation.heldout).
 
 Prints the accuracy, the accuracy per intent and the confusions; with --errors every miss.
-Figures: see the README (section "NLU").
+
+Figures (2026-12-02; 236 questions written, 76 dropped as equal or near-equal to a training or test
+example with names masked, 160 kept; test set: tests/nlu, 720 questions, `make eval-nlu`):
+
+    model                                         dev               test
+    shipped data                                  93.8% / 94.4%*    92.5% / 93.3%*
+    + word bigrams (CountVectorsFeaturizer 1-2)   94.4%             (not measured: not chosen)
+    + 33 examples for the dev errors' kinds       97.5%             91.5%
+      the same without 3 coverage ones sans place 96.2%             91.9%
+    (* two trainings of the same data; the second is the shipped model)
+
+The examples written for the development set's errors did not carry over to the test set and were
+not kept; the bigrams were one question better, inside one training's noise, and not adopted.
 """
 
 from __future__ import annotations

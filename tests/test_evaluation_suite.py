@@ -20,11 +20,13 @@ SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # exception, hours, per_stay, comparison, follow_up, not_stated, outside, safety, misspelt_service,
 # english, services_at, silence) measured 175/272 = 64.3% on their first run and now 188/272 = 69.1%,
 # strict 171 = 62.9%: the work that issue 12 still asks for (97% over the whole suite).  The whole
-# suite: 682/788 = 86.6%.  Bars sit just under these figures, each letting about three more cases fail
+# suite: 682/788 = 86.6%.  Later on 2026-12-02 (gaps, hooks, readings that need their words, no mention
+# across words): first-written 497/516 = 96.3%, strict 486 = 94.2%; issue-12 cases 209/272 = 76.8%, strict
+# 198 = 72.8%; the whole suite 706/788 = 89.6%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
 # lower one to pass.
-MIN_PASS_RATE = 0.945  # the first-written cases
+MIN_PASS_RATE = 0.95  # the first-written cases
 MIN_STRICT_PASS_RATE = 0.93
 MIN_BY_KIND = {  # the first-written cases, by kind
     "coverage": 0.97,
@@ -40,8 +42,8 @@ MIN_BY_KIND = {  # the first-written cases, by kind
     "rule": 0.92,
     "faq": 0.83,
 }
-MIN_TOPIC_PASS_RATE = 0.66  # the issue-12 cases, all topics
-MIN_TOPIC_STRICT_PASS_RATE = 0.60
+MIN_TOPIC_PASS_RATE = 0.74  # the issue-12 cases, all topics
+MIN_TOPIC_STRICT_PASS_RATE = 0.70
 MIN_BY_TOPIC = {"safety": 0.88, "services_at": 0.85, "silence": 0.8, "hours": 0.86, "per_stay": 0.8}
 
 

@@ -256,9 +256,13 @@ def test_a_reading_needs_its_words():
     assert interpret(Turn("952299是众安的吗", "ask_hotline", ranking=ranking)).intent == "ask_hotline"
     # where a service is given: a place named, now or before, or words of places; else the next reading said in its words
     ranking = [("ask_coverage", 0.54), ("ask_time", 0.3), ("ask_hotline", 0.1)]
-    turn = Turn("中午12点半打安盛远程问诊有医生接吗", "ask_coverage", products=["安盛"], services=["远程问诊"], ranking=ranking)
+    turn = Turn(
+        "中午12点半打安盛远程问诊有医生接吗", "ask_coverage", products=["安盛"], services=["远程问诊"], ranking=ranking
+    )
     assert interpret(turn).intent == "ask_time"
-    assert interpret(Turn("远程问诊杭州能用吗", "ask_coverage", places=["杭州"], ranking=ranking)).intent == "ask_coverage"
+    assert (
+        interpret(Turn("远程问诊杭州能用吗", "ask_coverage", places=["杭州"], ranking=ranking)).intent == "ask_coverage"
+    )
     assert interpret(Turn("远程问诊能用吗", "ask_coverage", place="杭州", ranking=ranking)).intent == "ask_coverage"
     assert interpret(Turn("陪诊覆盖哪些城市", "ask_coverage", ranking=ranking)).intent == "ask_coverage"
 

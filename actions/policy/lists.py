@@ -141,9 +141,7 @@ class Requests:
         """A word of asking for the service to be arranged, not inside a relative clause: "帮我建好的健康档案"
         names something done before ("帮我…的" before a noun), "帮我约个陪诊" asks for it."""
         return any(
-            not _RELATIVE_CLAUSE.match(text, m.end())
-            for w in self.request
-            for m in re.finditer(re.escape(w), text)
+            not _RELATIVE_CLAUSE.match(text, m.end()) for w in self.request for m in re.finditer(re.escape(w), text)
         )
 
 
