@@ -243,7 +243,17 @@ def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
         and "累计不超过 30 日" in reply.text
         and reply.slots["last_question"] == "ask_usage_limit"
     )
-    # an unlikely other reading is not taken
+    # an unlikely other reading is not taken (a place named: the coverage reading stands)
+    reply = ask(
+        bot,
+        "众安增值服务的重大疾病住院护工在杭州能陪护多少天",
+        "ask_coverage",
+        ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
+        places=["杭州"],
+        **turn,
+    )
+    assert reply.answer_type in ("coverage", "coverage_summary") and reply.slots["last_question"] == "ask_coverage"
+    # with no place and no word of places the coverage reading does not stand either: the detail is searched
     reply = ask(
         bot,
         "众安增值服务的重大疾病住院护工能陪护多少天",
@@ -251,7 +261,7 @@ def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
         ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
         **turn,
     )
-    assert reply.answer_type == "coverage_summary"
+    assert reply.answer_type == "rule" and reply.slots["service"] == "重大疾病住院护工"
 
 
 def test_a_new_question_about_another_service_does_not_inherit_the_place(bot):

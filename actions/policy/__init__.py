@@ -12,6 +12,8 @@ Thresholds are in calibration.py; what a message carries in is ``Turn`` (turn.py
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from actions.policy.answer import Answer
 from actions.policy.calibration import CALIBRATION, Calibration
 from actions.policy.compose import compose
@@ -40,6 +42,8 @@ __all__ = [
 def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) -> Answer:
     """The structured answer to the message (interpret → resolve → compose), before any wording."""
     turn, english = read_english_turn(kb, turn)
+    if turn.intent == "ask_coverage" and not turn.places:  # "平安住院陪护在杭洲能用吗" still names a place
+        turn = replace(turn, heard_places=[alike.typed for alike in kb.misspelt_places(turn.text)])
     question = interpret(turn, len(mentioned_products(kb, turn)), cal)
     resolved = resolve(kb, turn, question)
     result = compose(kb, question, resolved)

@@ -182,7 +182,7 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     "中午12点半打远程问诊有医生接吗" as ask_coverage: each kind of data/intent_words.yml is asked in its own
     words (a coverage question: or with a place); without any, the NLU's next likely question that is said
     in its words, or an unsure one (searched in the conversation's service)."""
-    placed = bool(turn.places or turn.place or q.place_words)
+    placed = bool(turn.places or turn.heard_places or turn.place or q.place_words)
     words = INTENT_WORDS.get(q.intent)
     if words is None or words.said_in(q.text, placed):
         return None

@@ -41,6 +41,7 @@ class Turn:
     last_question: Optional[str] = None
     pending: Optional[str] = None  # a place or a service we suggested ("您是指…吗"): see suggested_service
     ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
+    heard_places: List[str] = field(default_factory=list)  # words that sound like a place ("杭洲"): see understand
 
 
 def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
