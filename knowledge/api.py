@@ -46,6 +46,13 @@ if TYPE_CHECKING:
 # still the calibrated one). A score cannot tell every unanswerable question apart: on the check
 # half 4 of 10 still get a loosely related sentence (shown as "最相关的说明").
 FOCUS_MIN_SCORE = 9.36
+# A second passage is shown beside the best when it scores at least this share of the best's score
+# (and FOCUS_MIN_SCORE): the search cannot tell the two apart, and the right one is often the second
+# ("单项检查贵到多少钱就得提前授权": the 8,000 元 item scores 0.85 of the materials line). Calibrated
+# on the calibration half of knowledge/retrieval/dev.yml (benchmarks/bench_retrieval.py --second):
+# the right sentence among those shown for 68 of its 80 answerable questions against 66, a wrong
+# second sentence after a right first for 1; ratios under 0.85 add more noise than right ones.
+FOCUS_SECOND_RATIO = 0.85
 # Passages a focused search never gives (the apply answer lists them): hooks are not put on them.
 UNFOCUSED = ("step", "channel")
 
@@ -66,6 +73,19 @@ def pick_focus(hits: List[Dict[str, Any]], in_service: bool, min_score: float) -
     own = [h for h in hits if h["service_id"] is None and h["score"] >= min_score]
     other = [h for h in hits if h["service_id"] is not None and h["score"] >= 2 * min_score]
     return (own or other or [None])[0]
+
+
+def second_focus(
+    hits: List[Dict[str, Any]], best: Optional[Dict[str, Any]], min_score: float, ratio: float = FOCUS_SECOND_RATIO
+) -> Optional[Dict[str, Any]]:
+    """The passage shown beside the best one when the search scores it nearly as high (of the same
+    service as the best, or both of none), if any."""
+    if best is None:
+        return None
+    floor = max(min_score, ratio * best["score"])
+    return next(
+        (h for h in hits if h is not best and h["service_id"] == best["service_id"] and h["score"] >= floor), None
+    )
 
 
 class StoreNotBuilt(RuntimeError):
@@ -660,6 +680,19 @@ class KnowledgeBase:
         scored on, procedure steps are left to the apply answer, and a weak match is no match.
         """
         return pick_focus(self.focus_ranking(question, service_id, product_id), service_id is not None, min_score)
+
+    def focus_passages(
+        self, question: str, service: ServiceInfo, min_score: float = FOCUS_MIN_SCORE
+    ) -> List[Dict[str, Any]]:
+        """The focus passage of ``service`` for a detail question and, when the search scores another
+        nearly as high (``second_focus``), that one too: the best first; [] when none passes."""
+        return list(self._focus_passages(question, service.id, min_score))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - as _focus_passage
+    def _focus_passages(self, question: str, service_id: int, min_score: float) -> Tuple[Dict[str, Any], ...]:
+        hits = self.focus_ranking(question, service_id, None)
+        best = pick_focus(hits, True, min_score)
+        return tuple(h for h in (best, second_focus(hits, best, min_score)) if h is not None)
 
     def gap(
         self, question: str, service: Optional[ServiceInfo] = None, product: Optional[ProductRef] = None

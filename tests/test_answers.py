@@ -208,7 +208,17 @@ def test_the_longest_service_mention_names_the_service(bot):
 
 def test_the_manuals_sentence_on_the_detail_asked_comes_first(bot):
     reply = ask(bot, "平安二诊能不能点名要某个医生", "ask_eligibility", products=["平安"], services=["二诊"])
-    assert "不能指定医生" in reply.text.split("\n· ")[0] and reply.payload()["answer"]["focus"] is True
+    lines = reply.text.split("\n")  # the answer's title, the focus label, then the focus sentences
+    assert lines[1].startswith("与您的问题最相关的") and reply.payload()["answer"]["focus"] is True
+    assert any("不能指定医生" in line for line in lines[1:4])
+
+
+def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_first(bot):
+    """ "多少钱以上要先审处方": the 2,000 元 sentence scores nearly as high as the best one (over 0.85
+    of it): both are shown, the best first (knowledge.api.second_focus)."""
+    reply = ask(bot, "平安院外特定疾病药品多少钱以上要先审处方", "ask_cost", products=["平安"], services=["院外特定疾病药品"])
+    best, second = "院外恶性肿瘤特定药品费用医疗保险金，在购买药品前", "每次购买单价大于等于 2000 元"
+    assert best in reply.text and second in reply.text and reply.text.index(best) < reply.text.index(second)
 
 
 def test_a_service_sentence_on_the_topic_answers_a_product_rule(bot):

@@ -23,9 +23,14 @@ class Focus:
     text: str = ""
     sources: Tuple[Source, ...] = ()
     kind: Optional[str] = None  # the passage's kind: content, qa, note, …
+    more: Tuple[str, ...] = ()  # a second sentence the search scores nearly as high (knowledge.api.second_focus)
 
     def __bool__(self) -> bool:
         return bool(self.text)
+
+    @property
+    def texts(self) -> Tuple[str, ...]:
+        return (self.text, *self.more) if self.text else ()
 
 
 @dataclass
@@ -90,8 +95,10 @@ def hit_source(hit: Dict[str, Any]) -> Source:
 
 
 def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> Focus:
-    """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), unless already shown."""
-    hit = n.kb.focus_passage(n.q.detail, svc) if svc is not None else None
-    if hit is None or any(hit["text"] in t for t in shown):
+    """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), and a second one when the
+    search cannot tell the two apart, unless already shown."""
+    hits = n.kb.focus_passages(n.q.detail, svc) if svc is not None else []
+    hits = [h for h in hits if not any(h["text"] in t for t in shown)]
+    if not hits:
         return Focus()
-    return Focus(hit["text"], (hit_source(hit),), hit["kind"])
+    return Focus(hits[0]["text"], tuple(hit_source(h) for h in hits), hits[0]["kind"], tuple(h["text"] for h in hits[1:]))

@@ -676,7 +676,7 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
     pair = either_or(n.q.detail)
     if pair:
         shown = " ".join(
-            [f.text for f in answer.facts] + [answer.focus.text, (answer.data.get("hit") or {}).get("text", "")]
+            [f.text for f in answer.facts] + [*answer.focus.texts, (answer.data.get("hit") or {}).get("text", "")]
         )
         gap = None if any(_named_in(x, shown) for x in pair) else Gap("either_or", pair)
     else:

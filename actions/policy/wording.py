@@ -140,7 +140,14 @@ def coverage_text(r: CoverageResult) -> str:
     return "\n".join(lines)
 
 
+def focus_text(focus: Focus) -> str:
+    """The focus sentences on one line (a comparison's row)."""
+    return "；".join(clean(t) for t in focus.texts)
+
+
 def focus_line(focus: Focus) -> str:
+    if focus.more:
+        return "与您的问题最相关的两段说明：\n" + "".join(f"· {clean(t)}\n" for t in focus.texts)
     return f"与您的问题最相关的说明：{clean(focus.text)}\n" if focus else ""
 
 
@@ -276,7 +283,7 @@ def _service_facts(a: Answer) -> Worded:
 
 def _focus_answer(a: Answer) -> Worded:
     svc = a.service
-    text = f"{svc.product.name}的{svc.name}：\n{clean(a.focus.text)}"
+    text = f"{svc.product.name}的{svc.name}：\n" + "\n".join(clean(t) for t in a.focus.texts)
     if a.focus.kind == "content" and svc.items:  # "以下任何一项": the items it points to
         text += f"\n{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
     return _sourced(a, text), []
@@ -401,10 +408,10 @@ def _comparison(a: Answer) -> Worded:
             )
         elif a.topic:  # the others' facts of the kind are shown: this one's manual does not state it
             line += f"\n  {LABELS.get(a.topic, '关于您问的')}：手册未写明" + (
-                f"；相关说明：{clean(detail.text)}" if detail else ""
+                f"；相关说明：{focus_text(detail)}" if detail else ""
             )
         elif a.data.get("details"):
-            line += f"\n  关于您问的：{clean(detail.text) if detail else '手册未写明'}"
+            line += f"\n  关于您问的：{focus_text(detail) if detail else '手册未写明'}"
         lines.append(line)
     return "\n".join(lines) + "\n（各产品规则以各自服务手册为准）", []
 
