@@ -330,7 +330,9 @@ def second_lines(ranked: Sequence[Tuple[Case, List[Dict]]], sc_ranked: Sequence[
             n["ans"] += 1
             if shown:
                 n["right" if any(c.item.matches(h["text"]) for h in shown) else "wrong"] += 1
-                n["noise"] += second is not None and c.item.matches(shown[0]["text"]) and not c.item.matches(second["text"])
+                n["noise"] += (
+                    second is not None and c.item.matches(shown[0]["text"]) and not c.item.matches(second["text"])
+                )
         held = 0
         for c, facts, hits in sc_ranked:
             best = pick_focus(hits, c.service_id is not None, FOCUS_MIN_SCORE)

@@ -694,6 +694,12 @@ class KnowledgeBase:
         best = pick_focus(hits, True, min_score)
         return tuple(h for h in (best, second_focus(hits, best, min_score)) if h is not None)
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
+    def passage_share(self, word: str) -> float:
+        """The share of the manuals' passages whose text holds ``word``: how common a word is in them
+        (期间 in 4%, 指甲 in none) — a common word names no one thing of a list."""
+        return sum(word in x[4] for x in self._passages) / max(1, len(self._passages))
+
     def gap(
         self, question: str, service: Optional[ServiceInfo] = None, product: Optional[ProductRef] = None
     ) -> Optional[Gap]:

@@ -15,6 +15,14 @@ from typing import Iterable, Optional, Sequence, Tuple
 from knowledge.search import expand, synonym_groups
 
 _ALIAS = re.compile(r"[（(]或称([^）)]+)[）)]")
+# "1）测量体温并记录；2）测量呼吸并记录" / "化学治疗、放射治疗、…，以及需全身麻醉的门诊手术": the parts an item enumerates
+_PART_SPLIT = re.compile(r"\d+\s*[）)]|[；;、，。：:]|(?<!\d),|,(?!\d)|以及")
+_CLAUSE_SPLIT = re.compile(r"\d+\s*[）)]|[；;。]")
+# a clause that says what is NOT given ("陪诊员不提供院后代取报告、代配药"): its parts are no items
+_NEGATED = re.compile(r"不提供|不包括|不包含|不含|不支持|不负责|除外")
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+# "修剪指/趾甲": one character or the other at one place of a name
+_ONE_OR_OTHER = re.compile(r"(.)/(.)")
 _SENTENCE = re.compile(r"[，,。；;）)]")
 # a name is short; the long part of "建卡取号：陪诊员协助或代替客户…" is its description
 MAX_NAME_CHARS = 16
@@ -34,6 +42,33 @@ def item_names(item: str) -> Tuple[str, ...]:
     return tuple(dict.fromkeys([n[: MAX_NAME_CHARS * 2] for n in names] + aliases))
 
 
+def item_parts(item: str) -> Tuple[str, ...]:
+    """The things an item enumerates, when it enumerates some: "个人卫生照护：…1）面部清洁；…5）修剪指/趾甲"
+    → (…, 面部清洁, …, 修剪指甲, 修剪趾甲); "化学治疗、放射治疗、肿瘤靶向疗法…" → (化学治疗, 放射治疗, …).
+    A part is short (a name, not a sentence); "指/趾" gives both names."""
+    text = _ALIAS.sub("", item)
+    head, colon, tail = text.partition("：") if "：" in text else text.partition(":")
+    body = _ASIDE.sub("", tail if colon else head)
+    if not re.search(r"\d+\s*[）)]|[、；;]", body):
+        return ()
+    numbered = re.search(r"\d+\s*[）)]", body)
+    if numbered:  # "根据客户实际情况，协助并完成实施：1）…": what comes before the numbers introduces them
+        body = body[numbered.start() :]
+    out = []
+    parts = [
+        p for clause in _CLAUSE_SPLIT.split(body) if not _NEGATED.search(clause) for p in _PART_SPLIT.split(clause)
+    ]
+    for part in parts:
+        part = part.strip().lstrip("及和与").strip()
+        if not 2 <= len(part) <= MAX_NAME_CHARS:
+            continue
+        out += [p.strip() for p in part.split("/") if len(p.strip()) >= 2]  # "翻身/拍背"
+        m = _ONE_OR_OTHER.search(part)
+        if m:  # "修剪指/趾甲"
+            out += [part[: m.start()] + m.group(1) + part[m.end() :], part[: m.start()] + m.group(2) + part[m.end() :]]
+    return tuple(dict.fromkeys(p for p in out if p not in item_names(item)))
+
+
 def item_name(item: str) -> str:
     """The name an item is shown by: the last short name before its description ("伤口换药")."""
     names = item_names(_ALIAS.sub("", item))
@@ -44,6 +79,16 @@ def find_item(
     items: Sequence[str], words: str, groups: Optional[Iterable[Sequence[str]]] = None, min_chars: int = 2
 ) -> Optional[str]:
     """The item the customer's ``words`` name, or None.  Words shorter than ``min_chars`` never match."""
+    found = find_item_name(items, words, groups, min_chars)
+    return found[0] if found else None
+
+
+def find_item_name(
+    items: Sequence[str], words: str, groups: Optional[Iterable[Sequence[str]]] = None, min_chars: int = 2
+) -> Optional[Tuple[str, str]]:
+    """The item the customer's ``words`` name and the name they matched: one of the item's names, or
+    else one of the parts it enumerates (``item_parts``: a part must hold the words, or be held by
+    them with three characters or more, and no other item's part may match)."""
     words = words.strip()
     if len(words) < max(2, min_chars):
         return None
@@ -51,5 +96,12 @@ def find_item(
     for item in items:
         for name in item_names(item):
             if any(w in name or (len(name) >= 2 and name in w) for w in wanted):
-                return item
-    return None
+                return item, name
+    # by the parts: the words must name a part of one item only ("协助" is in 协助进食 and 协助排痰: neither)
+    hits = [
+        (item, part)
+        for item in items
+        for part in item_parts(item)
+        if any(w in part or (len(part) >= 3 and part in w) for w in wanted)
+    ]
+    return hits[0] if len({item for item, _ in hits}) == 1 else None

@@ -216,7 +216,9 @@ def test_the_manuals_sentence_on_the_detail_asked_comes_first(bot):
 def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_first(bot):
     """ "多少钱以上要先审处方": the 2,000 元 sentence scores nearly as high as the best one (over 0.85
     of it): both are shown, the best first (knowledge.api.second_focus)."""
-    reply = ask(bot, "平安院外特定疾病药品多少钱以上要先审处方", "ask_cost", products=["平安"], services=["院外特定疾病药品"])
+    reply = ask(
+        bot, "平安院外特定疾病药品多少钱以上要先审处方", "ask_cost", products=["平安"], services=["院外特定疾病药品"]
+    )
     best, second = "院外恶性肿瘤特定药品费用医疗保险金，在购买药品前", "每次购买单价大于等于 2000 元"
     assert best in reply.text and second in reply.text and reply.text.index(best) < reply.text.index(second)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.policy import Answerer, Turn
-from knowledge.lists import find_item, item_name, item_names
+from knowledge.lists import find_item, find_item_name, item_name, item_names, item_parts
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +132,39 @@ def test_which_cities_is_a_coverage_question_not_one_about_the_list(bot):
         Turn(text="平安的住院陪护在哪些城市能用", intent="ask_coverage", products=["平安"], services=["住院陪护"])
     )
     assert "共 14 项" not in reply.text and reply.answer_type == "coverage_summary" and "920个城市" in reply.text
+
+
+def test_the_parts_an_item_enumerates_are_names_too():
+    item = "清洁与卫生 / 个人卫生照护：根据客户实际情况，协助并完成实施：1）面部清洁；2）口腔清洁；5）修剪指/趾甲。"
+    parts = item_parts(item)
+    assert "面部清洁" in parts and "修剪指甲" in parts and "修剪趾甲" in parts
+    assert not any("实际情况" in p for p in parts)  # what introduces the numbered parts is none of them
+    # what a clause says is NOT given is no part: "陪诊员不提供院后代取报告、代配药"
+    assert "代配药" not in item_parts(
+        "代取报告：协助获取报告。1）当天无法打印的，告知注意事项。2）陪诊员不提供院后代取报告、代配药。"
+    )
+    assert item_parts("上门护理类：伤口换药") == ()  # nothing enumerated
+    assert "单项检查" in item_parts("上述医疗项目外单价人民币 8,000 元及以上的治疗、单项检查")
+
+
+def test_a_part_is_found_only_when_one_item_has_it(kb):
+    items = kb.service(kb.get_product("pingan_health"), "7天住院陪护").items
+    assert find_item_name(items, "剪指甲")[1] == "修剪指甲"
+    assert find_item_name(items, "体温")[1] == "测量体温并记录"
+    assert find_item_name(items, "协助") is None  # 协助进食 and 协助排痰: two items
+
+
+def test_a_rare_word_asks_about_a_part_of_an_item_a_common_one_does_not(bot):
+    reply = bot.answer(
+        Turn(
+            text="老爷子住院好久没剪指甲了，平安7天陪护的护工管这个吗",
+            intent="nlu_fallback",
+            products=["平安"],
+            services=["7天陪护"],
+        )
+    )
+    assert "中有“修剪指甲”（属于“个人卫生照护”一项）" in reply.text and "6.7 天住院陪护" in reply.text
+    reply = bot.answer(
+        Turn(text="平安的专属护工住院期间都管什么", intent="ask_service_info", products=["平安"], services=["专属护工"])
+    )
+    assert "睡眠期间" not in reply.text.split("\n")[0]  # 期间: in 4% of the manuals' passages, no part's name

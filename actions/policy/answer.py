@@ -101,4 +101,6 @@ def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> 
     hits = [h for h in hits if not any(h["text"] in t for t in shown)]
     if not hits:
         return Focus()
-    return Focus(hits[0]["text"], tuple(hit_source(h) for h in hits), hits[0]["kind"], tuple(h["text"] for h in hits[1:]))
+    return Focus(
+        hits[0]["text"], tuple(hit_source(h) for h in hits), hits[0]["kind"], tuple(h["text"] for h in hits[1:])
+    )

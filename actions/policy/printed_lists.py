@@ -14,10 +14,13 @@ from actions.policy.answer import Answer, Need
 from actions.policy.interpret import INTERROGATIVES
 from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME
 from knowledge.api import ServiceInfo, Source
-from knowledge.lists import find_item, item_names
+from knowledge.lists import find_item, find_item_name, item_names
 
 # The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
 LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback")
+# A part of an item is named only by a word at most this share of the manuals' passages hold (1%:
+# 体温, 复诊, 透析 — not 期间 in 4%, 协助 in 7%, 情况 in 10%): read off the store's word counts.
+RARE_WORD_SHARE = 0.01
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
 
 
@@ -46,8 +49,9 @@ def asked_words(detail: str, svc: ServiceInfo) -> List[str]:
 
 def list_question(n: Need) -> Optional[Answer]:
     """ "平安18种重疾里有没有糖尿病", "上门护理能做雾化吗", "陪诊都包括哪些": what a service's printed list
-    holds — the item (with its definition, when the manual gives one), "not on the list" with the
-    list, or the whole list.  None when the question is not about the list."""
+    holds — the item (with its definition, when the manual gives one) or the part of an item
+    ("护工会给量体温吗": 测量体温并记录), "not on the list" with the list, or the whole list.  None
+    when the question is not about the list."""
     svc = n.r.service
     if svc is None or not svc.items or n.q.intent not in LIST_QUESTIONS or n.q.slots.get("place"):
         return None
@@ -59,9 +63,14 @@ def list_question(n: Need) -> Optional[Answer]:
 
     # a run as asked, then its words of three characters or more ("冠状动脉" of "冠状动脉那条"; not "地区")
     words = [(w, 2) for w in runs] + [(w, 3) for run in runs for w in jieba.lcut(run) if w != run]
-    found = next(
-        ((w, item) for w, least in words if (item := find_item(svc.items, w, min_chars=least)) is not None), None
+    matched = next(
+        ((w, hit) for w, least in words if (hit := find_item_name(svc.items, w, min_chars=least)) is not None), None
     )
+    found = (matched[0], matched[1][0]) if matched else None
+    # "测量体温并记录" of the carer's list: a part the item enumerates, as specific as an item of its own
+    part = matched[1][1] if matched and matched[1][1] not in item_names(matched[1][0]) else None
+    if part and n.kb.passage_share(matched[0]) > RARE_WORD_SHARE:  # "住院期间" names no part "睡眠期间…"
+        matched = found = part = None
     asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
     sources = [list_source(n, svc)]
     if found is not None and LIST_WORDS.asks_whole(detail) and not LIST_WORDS.asks_membership(detail):
@@ -69,7 +78,7 @@ def list_question(n: Need) -> Optional[Answer]:
         if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
             return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
     # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
-    if found is not None and (asks_list or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
+    if found is not None and (asks_list or ((len(runs) == 1 or part) and AVAILABILITY.asks_whether(detail))):
         asked, item = found
         names = set(item_names(item))
         definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
@@ -82,8 +91,8 @@ def list_question(n: Need) -> Optional[Answer]:
             svc,
             topic="ask_service_info",
             sources=sources,
-            data={"asked": asked, "item": item, "definition": definition.text if definition else None},
-            extra={"list": {"asked": asked, "on_list": True, "item": item}},
+            data={"asked": asked, "item": item, "part": part, "definition": definition.text if definition else None},
+            extra={"list": {"asked": asked, "on_list": True, "item": item, "part": part}},
         )
     if runs and LIST_WORDS.asks_membership(detail):
         return Answer(

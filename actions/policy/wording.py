@@ -307,9 +307,10 @@ def list_text(items: Sequence[str]) -> str:
 
 def _list_member(a: Answer) -> Worded:
     d = a.data
-    name = item_name(d["item"])
+    name = d.get("part") or item_name(d["item"])
     asked = "" if d["asked"] in name else f"（您问的“{d['asked']}”按此项理解，以手册的定义和保险合同为准）"
-    text = f"{_list_title(a)}中有“{name}”{asked}。"
+    within = f"（属于“{item_name(d['item'])}”一项）" if d.get("part") else ""
+    text = f"{_list_title(a)}中有“{name}”{within}{asked}。"
     if clean(d["item"]) != name:
         text += f"\n{clean(d['item'])}"
     if d["definition"]:
