@@ -180,6 +180,14 @@ def test_a_service_in_other_words():
     assert interpret(Turn("住院陪护服务在杭州能用吗", "ask_coverage", services=["住院陪护"])).described_service == ()
 
 
+def test_an_everyday_service():
+    assert interpret(Turn("保单里带不带洗牙啊", "ask_services")).described_service == ("洗牙",)
+    assert interpret(Turn("能用保险的服务请个月嫂不", "nlu_fallback")).described_service == ("月嫂",)
+    # a service named, or an answer to something else (a request for a person), is left alone
+    assert interpret(Turn("住院陪护能帮忙洗牙吗", "ask_service_info", services=["住院陪护"])).described_service == ()
+    assert interpret(Turn("洗牙的事转人工", "human_handoff")).described_service == ()
+
+
 def test_the_same_question_about_another_name():
     turn = Turn(
         "深圳那边又是什么情况", "nlu_fallback", places=["深圳"], last_question="ask_coverage", service="术后家庭护理"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.policy.calibration import CALIBRATION, Calibration
-from actions.policy.lists import AVAILABILITY, INTENT_WORDS, OTHER_INSURERS, QUESTION_FRAME, SAFETY
+from actions.policy.lists import AVAILABILITY, EVERYDAY_SERVICES, INTENT_WORDS, OTHER_INSURERS, QUESTION_FRAME, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn, suggested_service
 
 # "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
@@ -106,6 +106,20 @@ def a_service_in_other_words(q: Question, turn: Turn, named_products: int, cal: 
     ]
     tail = tuple(w for w in words[frame[-1] + 1 if frame else 0 :] if w != "的")
     return replace(q, described_service=tail) if tail else None
+
+
+# The questions an everyday service is asked with ("带不带洗牙", "能请个月嫂不", "猫病了能走保险的服务吗").
+EVERYDAY_QUESTIONS = (*DESCRIBED_SERVICE_QUESTIONS, "ask_eligibility", "nlu_fallback")
+
+
+def an_everyday_service(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "保单里带不带洗牙啊", "老婆快生了，能用保险的服务请个月嫂不": no service the store knows is named,
+    nor one in the words before 服务, but an everyday service is (data/everyday_services.yml): it is
+    looked up like a service asked for in other words (not offered when no manual has the word)."""
+    if turn.services or q.described_service or q.intent not in EVERYDAY_QUESTIONS:
+        return None
+    word = next((w for w in EVERYDAY_SERVICES if w in q.detail), None)
+    return replace(q, described_service=(word,)) if word else None
 
 
 def a_cancel_with_nothing_to_cancel(
@@ -319,6 +333,7 @@ RULES: List[Rule] = [
     no_medical_advice,
     insurer_outside_the_manuals,
     a_service_in_other_words,
+    an_everyday_service,
     a_cancel_with_nothing_to_cancel,
     confirmed_suggestion,
     follow_up,

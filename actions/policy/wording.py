@@ -484,7 +484,7 @@ def _outside_insurer(a: Answer) -> Worded:
 
 def _not_offered(a: Answer) -> Worded:
     scope = f"{a.product.name}的" if a.product else ""
-    text = f"{scope}服务手册中没有“{a.data['words']}”这项服务。"
+    text = f"{scope}服务手册中没有“{a.data['words']}”相关的服务。"
     if a.data["close"]:
         text += f"相近的服务有：{_services_line(a.data['close'])}。"
     else:
