@@ -293,3 +293,21 @@ def test_a_cancel_with_nothing_open_gives_the_services_cancellation_rule_after_s
     first, _, rest = reply.text.partition("\n\n")
     assert first == "您目前没有可以取消的申请。" and "无法取消" in rest and reply.payload()["answer"]["no_open_request"]
     assert Answerer(kb).answer(Turn(text="取消", intent="cancel_request")).text == "您目前没有可以取消的申请。"
+
+
+def test_whether_someone_else_may_use_a_service_is_answered_by_who_may_use_it(bot):
+    """ "能借用他的安盛绿通吗" read as a sharing question: 安盛's manual has no sharing rule, but the
+    service's own conditions say who may use it (RELATED_QUESTIONS)."""
+    reply = ask(
+        bot, "被保人是我老公，我自己看病能借用他的安盛绿通吗", "ask_sharing", products=["安盛"], services=["绿通"]
+    )
+    assert "除被保险人之外的人员无法享有该服务权益" in reply.text and "没有写明家庭共享" not in reply.text
+    # a product with a sharing rule keeps answering with it
+    reply = ask(bot, "平安的服务能给家人共享吗", "ask_sharing", products=["平安"])
+    assert "服务共享规则" in reply.text
+
+
+def test_a_contact_found_for_a_detail_shows_its_note(bot):
+    """ "私人健康管家都干过几年临床": the butler team's note in 联系我们 holds the years, not the number."""
+    reply = ask(bot, "众安PLUS的私人健康管家靠不靠谱，都干过几年临床", "out_of_scope", products=["众安PLUS"])
+    assert "5年以上" in reply.text and "联系我们" in reply.text

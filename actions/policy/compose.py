@@ -41,6 +41,9 @@ PRODUCT_RULES: Dict[str, Tuple[str, str]] = {
     "ask_cooling_off": ("cooling_off", "犹豫期"),
     "ask_sharing": ("sharing", "共享"),
 }
+# A product rule no manual sentence states, asked about one service, is answered by the service's
+# facts of a related kind: whether someone else may use it ("我女儿可以用我的名额吗") is who may use it.
+RELATED_QUESTIONS = {"ask_sharing": "ask_eligibility"}
 # Facts of a service that can differ within one manual and are shown side by side when they do.
 CONFLICT_KEYS = {"ask_advance_notice": "hours"}
 # How many rules of a product a rule answer shows.
@@ -321,6 +324,9 @@ def product_rule(n: Need) -> Answer:
     svc = n.kb.service(product, n.q.service_words) if n.q.service_words else None
     # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
     own = [f for f in svc.facts if word in f.text] if svc is not None else []
+    related = RELATED_QUESTIONS.get(n.q.intent)
+    if not rules and not own and related and svc is not None:
+        return service_facts(replace(n.with_intent(related), r=replace(n.r, lookup=ServiceLookup(svc.name, svc))))
     focus = focus_on(n, svc, distinct([clean(f.text) for f in own]) + [x.text for x in rules])
     if not rules and not own and not focus:
         return Answer(

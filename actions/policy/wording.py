@@ -225,7 +225,9 @@ def _which_product_for_topic(a: Answer) -> Worded:
 
 
 def _product_passage(a: Answer) -> Worded:
-    body = contacts_text(a.data["contacts"]) if a.data["contacts"] else clean(a.data["text"])
+    # a contact found for a detail asked ("管家干过几年临床"): its manual's note says it, not the number
+    notes = [clean(c.note) for c in a.data["contacts"] if c.note]
+    body = "\n".join([contacts_text(a.data["contacts"]), *notes]) if a.data["contacts"] else clean(a.data["text"])
     return _sourced(a, f"{a.product.name}的{a.data['title']}：\n{body}"), []
 
 
