@@ -94,6 +94,8 @@ class AnswerType(NamedTuple):
     asks: Tuple[str, ...]  # words of a question that ask for one
     asks_pattern: "re.Pattern[str]"  # or a pattern of such a question
     value: "re.Pattern[str]"  # how a passage prints one
+    name: str = ""
+    overrides: Tuple[str, ...] = ()  # the kinds a question asking for this one does not ask for
 
     def asked_in(self, text: str) -> bool:
         return any(w in text for w in self.asks) or bool(self.asks_pattern.search(text))
@@ -104,14 +106,23 @@ def answer_types(path: Path = ANSWER_TYPES_PATH) -> Tuple[AnswerType, ...]:
     """The lexicon's answer types, read once."""
     raw = yaml.safe_load(path.read_text("utf-8")) or {}
     return tuple(
-        AnswerType(t["label"], tuple(t["asks"]), re.compile(t.get("asks_pattern") or "(?!)"), re.compile(t["value"]))
-        for t in raw.get("types", {}).values()
+        AnswerType(
+            t["label"],
+            tuple(t["asks"]),
+            re.compile(t.get("asks_pattern") or "(?!)"),
+            re.compile(t["value"]),
+            name,
+            tuple(t.get("overrides") or ()),
+        )
+        for name, t in raw.get("types", {}).items()
     )
 
 
 def asked_types(text: str) -> List[AnswerType]:
     """The kinds of value a question asks for (empty when it asks for none of the lexicon's kinds)."""
-    return [t for t in answer_types() if t.asked_in(text)]
+    asked = [t for t in answer_types() if t.asked_in(text)]
+    overridden = {name for t in asked for name in t.overrides}
+    return [t for t in asked if t.name not in overridden]
 
 
 def expected_values(text: str) -> List["re.Pattern[str]"]:

@@ -51,6 +51,13 @@ def test_the_gaps_of_a_question_are_facts_about_the_text():
     # 工作日 counted ("2个工作日内") is no time of day; named as days of service it is
     assert unprinted_value("半夜能用吗", ["在申请后 2个工作日内安排"]) == "服务时间"
     assert unprinted_value("半夜能用吗", ["服务时间：工作日"]) is None
+    # how often is not how long: "隔多久打一次" is answered by neither "2个工作日内" nor "1 次"
+    assert unprinted_value("隔多久给我打一次回访电话", ["在申请后 2个工作日内发起"]) == "频率"
+    assert unprinted_value("隔多久打一次电话", ["出院后每周电话随访一次"]) is None
+    assert unprinted_value("请的是哪个国家的专家", ["安排全球范围内权威专家"]) == "国家或地区"
+    assert unprinted_value("请的是哪个国家的专家", ["由美国梅奥诊所专家出具意见"]) is None
+    assert unprinted_value("能要求是女的吗", ["子女可代为申请"]) == "性别"  # 子女 names no sex
+    assert unprinted_value("能要求是女的吗", ["可指定女性护工"]) is None
     assert unmentioned_words("来回路费和住宿有人报吗", "挂号费由客户承担") == ("路费", "住宿")
     # a word of the synonym lexicon for it is a mention (路费 / 交通费用, 生孩子 / 分娩)
     assert unmentioned_words("来回路费和住宿有人报吗", "交通费用由客户承担") == ("住宿",)
