@@ -168,3 +168,17 @@ def test_a_rare_word_asks_about_a_part_of_an_item_a_common_one_does_not(bot):
         Turn(text="平安的专属护工住院期间都管什么", intent="ask_service_info", products=["平安"], services=["专属护工"])
     )
     assert "睡眠期间" not in reply.text.split("\n")[0]  # 期间: in 4% of the manuals' passages, no part's name
+
+
+def test_a_part_asked_yes_or_no_is_answered_from_the_list(bot):
+    """ "做血透了，这种得先走预授权不": 血透 (lexicon: 透析) names a part of the 需要预授权的项目 list, and a
+    yes/no question about it is about the list; the item has no name of its own to say it belongs to."""
+    reply = bot.answer(
+        Turn(
+            text="我爸肾不好要开始做血透了，尊享e生2023版这种得先走预授权不",
+            intent="ask_eligibility",
+            products=["尊享e生2023版"],
+            services=["预授权"],
+        )
+    )
+    assert "需要预授权的项目中有“血液或者腹膜透析”" in reply.text and "属于" not in reply.text.split("\n")[0]

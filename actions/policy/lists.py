@@ -78,10 +78,13 @@ class Availability:
     def asks_whether(self, text: str) -> bool:
         """A yes/no question about getting something, asking for no detail."""
         core = text.strip().rstrip("？?。.！!~～ 呀啊呢哈")
-        return (
-            any(w in core for w in self.asks)
-            and (any(core.endswith(e) for e in self.endings) or any(w in core for w in self.either_or))
-            and not any(w in core for w in self.detail)
+        return any(w in core for w in self.asks) and self.is_yes_no(text)
+
+    def is_yes_no(self, text: str) -> bool:
+        """A yes/no question ("这种得先走预授权不", "护工管这个吗"), asking for no detail."""
+        core = text.strip().rstrip("？?。.！!~～ 呀啊呢哈")
+        return (any(core.endswith(e) for e in self.endings) or any(w in core for w in self.either_or)) and not any(
+            w in core for w in self.detail
         )
 
 

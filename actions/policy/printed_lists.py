@@ -78,7 +78,9 @@ def list_question(n: Need) -> Optional[Answer]:
         if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
             return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
     # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
-    if found is not None and (asks_list or ((len(runs) == 1 or part) and AVAILABILITY.asks_whether(detail))):
+    # a part named by a rare word, asked yes or no ("做血透了，这种得先走预授权不"), is about the list too
+    asks_part = bool(part) and AVAILABILITY.is_yes_no(detail)
+    if found is not None and (asks_list or asks_part or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
         asked, item = found
         names = set(item_names(item))
         definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)

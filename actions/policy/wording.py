@@ -7,6 +7,7 @@ sends) and ``butler`` (the console's draft: the same text, with every source sec
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from actions.policy.answer import Answer, Focus
@@ -311,7 +312,8 @@ def _list_member(a: Answer) -> Worded:
     d = a.data
     name = d.get("part") or item_name(d["item"])
     asked = "" if d["asked"] in name else f"（您问的“{d['asked']}”按此项理解，以手册的定义和保险合同为准）"
-    within = f"（属于“{item_name(d['item'])}”一项）" if d.get("part") else ""
+    # the item a part belongs to, when the item has a name of its own ("个人卫生照护：…1）…")
+    within = f"（属于“{item_name(d['item'])}”一项）" if d.get("part") and re.search("[:：]", d["item"]) else ""
     text = f"{_list_title(a)}中有“{name}”{within}{asked}。"
     if clean(d["item"]) != name:
         text += f"\n{clean(d['item'])}"
