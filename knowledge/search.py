@@ -96,6 +96,7 @@ class AnswerType(NamedTuple):
     value: "re.Pattern[str]"  # how a passage prints one
     name: str = ""
     overrides: Tuple[str, ...] = ()  # the kinds a question asking for this one does not ask for
+    question: Optional[str] = None  # the kind of question asking for one asks, when the NLU is unsure
 
     def asked_in(self, text: str) -> bool:
         return any(w in text for w in self.asks) or bool(self.asks_pattern.search(text))
@@ -113,6 +114,7 @@ def answer_types(path: Path = ANSWER_TYPES_PATH) -> Tuple[AnswerType, ...]:
             re.compile(t["value"]),
             name,
             tuple(t.get("overrides") or ()),
+            t.get("question"),
         )
         for name, t in raw.get("types", {}).items()
     )

@@ -56,7 +56,7 @@ def test_unsure_about_a_named_service():
     assert q.intent == "ask_time"
     stricter = Calibration(unsure_question_min_confidence=0.4)
     assert interpret(
-        Turn("重疾绿通多久", "nlu_fallback", services=["重疾绿通"], ranking=ranking), 0, stricter
+        Turn("重疾绿通找专家那块", "nlu_fallback", services=["重疾绿通"], ranking=ranking), 0, stricter
     ).intent == ("nlu_fallback")
     assert interpret(Turn("多久", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"  # no service named
 
@@ -186,6 +186,15 @@ def test_an_everyday_service():
     # a service named, or an answer to something else (a request for a person), is left alone
     assert interpret(Turn("住院陪护能帮忙洗牙吗", "ask_service_info", services=["住院陪护"])).described_service == ()
     assert interpret(Turn("洗牙的事转人工", "human_handoff")).described_service == ()
+
+
+def test_a_value_asked_names_the_question():
+    turn = Turn("平安康复随访总共能约多少回", "ask_coverage", products=["平安"], services=["康复随访"])
+    assert interpret(turn).intent == "ask_usage_limit"  # no place, no word of places: unsure, then 多少回
+    assert interpret(Turn("住院垫付大概要多久", "nlu_fallback", services=["住院垫付"])).intent == "ask_time"
+    # no service to ask it of, or two kinds asked: still unsure
+    assert interpret(Turn("总共能约多少回", "nlu_fallback")).intent == "nlu_fallback"
+    assert interpret(Turn("多久能到，要多少钱", "nlu_fallback", services=["住院垫付"])).intent == "nlu_fallback"
 
 
 def test_the_same_question_about_another_name():

@@ -210,6 +210,20 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     return replace(q, intent=likely[0] if likely else "nlu_fallback")
 
 
+def a_value_asked_names_the_question(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "平安康复随访总共能约多少回" read as a coverage question with no place (so unsure): about a
+    service, the one kind of value asked for names the question (knowledge/lexicon/answer_types.yml:
+    多少回 a number of uses, a usage limit; 多少钱 a cost; 多久 a time)."""
+    if q.intent != "nlu_fallback" or not q.service_words:
+        return None
+    from knowledge.search import asked_types
+
+    kinds = {t.question for t in asked_types(q.detail) if t.question}
+    return replace(q, intent=kinds.pop()) if len(kinds) == 1 else None
+
+
 def one_product_is_not_a_comparison(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
@@ -340,6 +354,7 @@ RULES: List[Rule] = [
     the_same_question_about_another_name,
     unsure_about_a_named_service,
     a_reading_needs_its_words,
+    a_value_asked_names_the_question,
     one_product_is_not_a_comparison,
     applying_by_phone,
     what_a_service_holds,
