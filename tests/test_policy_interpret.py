@@ -197,6 +197,16 @@ def test_a_value_asked_names_the_question():
     assert interpret(Turn("多久能到，要多少钱", "nlu_fallback", services=["住院垫付"])).intent == "nlu_fallback"
 
 
+def test_a_closing_said_unsurely():
+    ranking = [("nlu_fallback", 0.45), ("goodbye", 0.30), ("stop_request", 0.17)]
+    assert interpret(Turn("没事了，我自己再研究研究", "nlu_fallback", ranking=ranking)).intent == "closing"
+    # a question, or a name, is not a closing; nor a likeliest reading that is a question
+    assert interpret(Turn("没事了，还能再问吗", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"
+    assert interpret(Turn("没事了，陪诊再说", "nlu_fallback", services=["陪诊"], ranking=ranking)).intent != "closing"
+    other = [("nlu_fallback", 0.45), ("ask_materials", 0.30)]
+    assert interpret(Turn("申请的时候得交单子", "nlu_fallback", ranking=other)).intent == "nlu_fallback"
+
+
 def test_the_same_question_about_another_name():
     turn = Turn(
         "深圳那边又是什么情况", "nlu_fallback", places=["深圳"], last_question="ask_coverage", service="术后家庭护理"

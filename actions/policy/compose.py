@@ -180,8 +180,8 @@ def focus_answer(svc: ServiceInfo, focus: Focus) -> Answer:
 
 # -- the handlers ------------------------------------------------------------------------------
 def acknowledge(n: Need) -> Answer:
-    """ "好的" / "不是": nothing to look up."""
-    return Answer("ack", "chitchat", data={"affirm": n.q.intent == "affirm"}, keeps_pending=True)
+    """ "好的" / "不是" / "没事了，我自己再研究研究": nothing to look up."""
+    return Answer("ack", "chitchat", data={"affirm": n.q.intent in ("affirm", "closing")}, keeps_pending=True)
 
 
 def unknown_place(
@@ -621,6 +621,7 @@ HANDLERS: Dict[str, Handler] = {
     "outside_insurer": outside_insurer,
     "affirm": acknowledge,
     "deny": acknowledge,
+    "closing": acknowledge,
     "ask_coverage": coverage,
     "ask_apply": apply,
     "ask_hotline": hotline,

@@ -224,6 +224,24 @@ def a_value_asked_names_the_question(
     return replace(q, intent=kinds.pop()) if len(kinds) == 1 else None
 
 
+# What the NLU reads a message closing the conversation as, when it is unsure ("没事了，我自己再研究研究").
+CLOSINGS = ("goodbye", "thanks", "affirm", "stop_request", "deny")
+QUESTION_MARKS = ("?", "？", "吗", "呢", "么", "嘛", "怎", "能不能", "可不可以", "是不是", "有没有", "会不会")
+
+
+def a_closing_said_unsurely(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "没事了，我自己再研究研究", "行吧，就当我没问": no name, nothing asked (no question word or
+    mark), and the NLU's likeliest reading but unsure is a closing: acknowledged, never answered with
+    a passage of the manuals."""
+    if q.intent != "nlu_fallback" or turn.products or turn.services or turn.places:
+        return None
+    if any(w in q.text for w in QUESTION_MARKS + INTERROGATIVES):
+        return None
+    likely = next((name for name, _ in turn.ranking if name != "nlu_fallback"), None)
+    confident = any(name == likely and c >= cal.other_reading_min_confidence for name, c in turn.ranking)
+    return replace(q, intent="closing") if likely in CLOSINGS and confident else None
+
+
 def one_product_is_not_a_comparison(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
@@ -355,6 +373,7 @@ RULES: List[Rule] = [
     unsure_about_a_named_service,
     a_reading_needs_its_words,
     a_value_asked_names_the_question,
+    a_closing_said_unsurely,
     one_product_is_not_a_comparison,
     applying_by_phone,
     what_a_service_holds,
