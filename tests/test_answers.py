@@ -311,3 +311,13 @@ def test_a_contact_found_for_a_detail_shows_its_note(bot):
     """ "私人健康管家都干过几年临床": the butler team's note in 联系我们 holds the years, not the number."""
     reply = ask(bot, "众安PLUS的私人健康管家靠不靠谱，都干过几年临床", "out_of_scope", products=["众安PLUS"])
     assert "5年以上" in reply.text and "联系我们" in reply.text
+
+
+def test_a_question_on_a_products_own_rule_read_as_services_or_a_comparison_gets_the_rule(bot):
+    """ "是不是买了保单就都有" (read as which services) and "手册跟合同不一样听哪个的" (read as a
+    comparison) name no service and ask for no list: the product's own sentence on it answers."""
+    reply = ask(bot, "安盛的健康服务是不是买了保单就都有", "ask_services", products=["安盛"])
+    assert "不发生效力" in reply.text
+    reply = ask(bot, "安盛的服务手册跟保险合同写得不一样的话，听哪个的", "ask_compare", products=["安盛"])
+    assert "以保险合同为准" in reply.text and "请问您想比较哪项服务" not in reply.text
+    assert ask(bot, "安盛有哪些服务", "ask_services", products=["安盛"]).answer_type == "services"

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.answer import Answer, Focus, Handler, Need, facts_of, focus_on, hit_source
 from actions.policy.interpret import COMPARING_WORDS, Question, either_or
-from actions.policy.lists import SAFETY, compared_detail
+from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct
@@ -385,6 +385,10 @@ def services(n: Need) -> Answer:
         return ask
     if n.q.place_words:
         return services_at(n, product)
+    if not LIST_WORDS.asks_whole(n.q.detail):  # "安盛的健康服务是不是买了保单就都有": a rule, not the list
+        passage = product_passage(n)
+        if passage is not None:
+            return passage
     return Answer(
         "services",
         "services",
@@ -431,8 +435,8 @@ def services_at(n: Need, product: ProductInfo) -> Answer:
 
 
 def compare(n: Need) -> Answer:
-    if not n.q.service_words:
-        return Answer("ask_compare_service", "clarify", missing="service")
+    if not n.q.service_words:  # "安盛的服务手册跟保险合同写得不一样，听哪个的": a product's own rule
+        return product_passage(n) or Answer("ask_compare_service", "clarify", missing="service")
     named = {p.name for p in n.r.named}
     if len(n.q.services) >= 2:  # "安盛基因检测和二诊哪个快": each service, of the products named (or talked of)
         scope = named or ({n.product.name} if n.product else set())
