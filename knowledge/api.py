@@ -72,6 +72,9 @@ def pick_focus(hits: List[Dict[str, Any]], in_service: bool, min_score: float) -
         return hits[0] if hits and hits[0]["score"] >= min_score else None
     own = [h for h in hits if h["service_id"] is None and h["score"] >= min_score]
     other = [h for h in hits if h["service_id"] is not None and h["score"] >= 2 * min_score]
+    if own and other and other[0]["score"] >= 2 * own[0]["score"]:
+        # "家里人自己开车接我出院，能给交通补贴吗": a service's sentence far above the product's own
+        return other[0]
     return (own or other or [None])[0]
 
 

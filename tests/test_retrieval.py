@@ -162,3 +162,16 @@ def test_a_question_asking_for_a_kind_of_value_prefers_the_sentence_that_prints_
     off = replace(FOCUS, answer_bonus=0.0, hooks=0.0)  # without them no word of the question is in that sentence
     ranked = kb.focus_ranking("大清早几点开始有人", svc.id, None, options=off)
     assert not ranked or "6：00-22：00" not in ranked[0]["text"] or ranked[0]["score"] < FOCUS_MIN_SCORE
+
+
+def test_a_services_sentence_far_above_the_products_own_is_the_focus():
+    """Without a service named the product's own rules come first, unless a service's sentence scores
+    twice as high ("家里人自己开车接我出院，能给点交通补贴吗": 出院交通's Q&A, not the sharing rule)."""
+    from knowledge.api import pick_focus
+
+    own = {"service_id": None, "score": 12.0, "text": "共享规则"}
+    far = {"service_id": 7, "score": 30.0, "text": "不能现金补贴"}
+    near = {"service_id": 7, "score": 20.0, "text": "不能现金补贴"}
+    assert pick_focus([far, own], False, 9.36) is far
+    assert pick_focus([near, own], False, 9.36) is own
+    assert pick_focus([near], False, 9.36) is near  # 2 x 9.36 = 18.72: a service's sentence alone
