@@ -52,7 +52,7 @@ def lexicon(path: Path = LEXICON) -> Lexicon:
     return Lexicon(
         services={norm(k): v for k, v in raw["services"].items()},
         products={norm(k): v for k, v in raw["products"].items()},
-        questions=tuple((intent, tuple(norm(c) for c in cues)) for intent, cues in raw["questions"].items()),
+        questions=tuple((kind.split("/")[0], tuple(norm(c) for c in cues)) for kind, cues in raw["questions"].items()),
     )
 
 

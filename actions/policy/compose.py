@@ -21,6 +21,7 @@ from actions.policy.text import clean, distinct
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
+from knowledge.english import is_english
 from knowledge.gaps import Gap
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
@@ -682,7 +683,7 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
     """When the sentences shown do not settle what is asked, the answer says so first, then what
     the manual does say, instead of leaving the customer to guess: "报告是中文的还是英文的" with
     neither named, "一次最多垫几万" with no sum printed, "护工能要求是女的吗" with 女的 nowhere."""
-    if answer.shape not in SHOWN_SENTENCES:
+    if answer.shape not in SHOWN_SENTENCES or is_english(n.q.text):  # English words are in no manual
         return answer
     pair = either_or(n.q.detail)
     if pair:
