@@ -51,3 +51,12 @@ def test_two_services_of_one_product_are_compared_on_the_detail_asked(bot):
     )  # fmt: skip
     assert reply.answer_type == "comparison" and reply.text.count("【安盛天平医疗保险·") == 2
     assert "靶向用药基因检测服务" in reply.text and "第二诊疗意见服务" in reply.text and "服务时效：" in reply.text
+
+
+def test_what_two_services_do_compared_shows_each_ones_content(bot):
+    """ "来了都能干些啥，有区别吗": the detail compared is what each service holds (its content)."""
+    text = "做完手术护士上门，PLUS的上门护理和众安增值服务的家庭护理，来了都能干些啥，有区别吗"
+    reply = bot.answer(
+        Turn(text=text, intent="ask_compare", products=["PLUS", "众安增值服务"], services=["上门护理", "家庭护理"])
+    )
+    assert reply.text.count("服务内容：") == 2 and "20多项" in reply.text and "打针" in reply.text
