@@ -182,3 +182,18 @@ def test_a_part_asked_yes_or_no_is_answered_from_the_list(bot):
         )
     )
     assert "需要预授权的项目中有“血液或者腹膜透析”" in reply.text and "属于" not in reply.text.split("\n")[0]
+
+
+def test_an_item_named_by_a_rare_word_in_a_long_story_asked_yes_or_no_is_about_the_list(bot):
+    """ "我爸帕金森十来年了，吃药都压不住，…第二诊疗他能用吗" (read as out of scope): 帕金森 is rare in the
+    manuals and names an item; the yes/no question is about the list, whatever else the message tells."""
+    reply = bot.answer(
+        Turn(
+            text="我爸帕金森十来年了，吃药都压不住，平安健康险的第二诊疗他能用吗",
+            intent="out_of_scope",
+            products=["平安健康险"],
+            services=["第二诊疗"],
+        )
+    )
+    assert "中有“严重帕金森病”" in reply.text and "手册中的定义" in reply.text
+    assert "严重帕金森病。\n" not in reply.text  # the item is its name: not shown twice

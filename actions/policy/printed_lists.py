@@ -17,7 +17,9 @@ from knowledge.api import ServiceInfo, Source
 from knowledge.lists import find_item, find_item_name, item_names
 
 # The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
-LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback")
+# "我爸帕金森十来年了，吃药都压不住，平安的第二诊疗他能用吗" is often read as out of scope: with a service
+# named it is a question about the service (compose.out_of_scope), and so about its list too.
+LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_coverage", "nlu_fallback", "out_of_scope")
 # A part of an item is named only by a word at most this share of the manuals' passages hold (1%:
 # 体温, 复诊, 透析 — not 期间 in 4%, 协助 in 7%, 情况 in 10%): read off the store's word counts.
 RARE_WORD_SHARE = 0.01
@@ -69,7 +71,8 @@ def list_question(n: Need) -> Optional[Answer]:
     found = (matched[0], matched[1][0]) if matched else None
     # "测量体温并记录" of the carer's list: a part the item enumerates, as specific as an item of its own
     part = matched[1][1] if matched and matched[1][1] not in item_names(matched[1][0]) else None
-    if part and n.kb.passage_share(matched[0]) > RARE_WORD_SHARE:  # "住院期间" names no part "睡眠期间…"
+    rare = bool(matched) and n.kb.passage_share(matched[0]) <= RARE_WORD_SHARE
+    if part and not rare:  # "住院期间" names no part "睡眠期间…"
         matched = found = part = None
     asks_list = LIST_WORDS.asks_membership(detail) or LIST_WORDS.asks_whole(detail)
     sources = [list_source(n, svc)]
@@ -78,8 +81,11 @@ def list_question(n: Need) -> Optional[Answer]:
         if sum(find_item([item], found[0]) is not None for item in svc.items) >= 2:
             return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
     # "能做雾化吗" is about the list when the item is all it asks about; "爸妈家门锁打不开，他们的房子能用吗" is not
-    # a part named by a rare word, asked yes or no ("做血透了，这种得先走预授权不"), is about the list too
-    asks_part = bool(part) and AVAILABILITY.is_yes_no(detail)
+    # an item or a part named by a rare word, asked yes or no, is about the list whatever else the message
+    # tells ("做血透了，这种得先走预授权不", "我爸帕金森十来年了，吃药都压不住，第二诊疗他能用吗")
+    # (an item by its own name's characters: "日本看病" read as 海外医院推荐与协调 is a loose reading, not a name)
+    named = matched is not None and (part is not None or matched[0] in matched[1][1])
+    asks_part = rare and named and AVAILABILITY.is_yes_no(detail)
     if found is not None and (asks_list or asks_part or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
         asked, item = found
         names = set(item_names(item))

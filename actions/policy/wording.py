@@ -315,7 +315,7 @@ def _list_member(a: Answer) -> Worded:
     # the item a part belongs to, when the item has a name of its own ("个人卫生照护：…1）…")
     within = f"（属于“{item_name(d['item'])}”一项）" if d.get("part") and re.search("[:：]", d["item"]) else ""
     text = f"{_list_title(a)}中有“{name}”{within}{asked}。"
-    if clean(d["item"]) != name:
+    if clean(d["item"]).rstrip("。；;") != name:
         text += f"\n{clean(d['item'])}"
     if d["definition"]:
         text += f"\n手册中的定义：{clean(d['definition'])}"
