@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer, turn_from
 from actions.answers import QUESTION_INTENTS as ANSWERED_QUESTIONS
-from actions.policy import Turn, answer
+from actions.policy import Reply, Turn, answer
 from actions.policy.lists import REQUESTS, SAFETY
 from knowledge.api import KnowledgeBase
 from service_requests import parsing
@@ -132,6 +132,17 @@ def _likeliest_question(tracker: Tracker) -> str:
     return next((r["name"] for r in ranking if r.get("name") in ANSWERED_QUESTIONS), "nlu_fallback")
 
 
+def _checked_first(tracker: Tracker) -> Optional[Reply]:
+    """ "人在拉萨工作，安盛绿通能帮我约吗", "平安的陪诊员能顺手帮我挂上复诊吗": a request asked yes or no is also a
+    question whether the service can be had there, or does that; when the answer policy's reading of it is a
+    verdict (the place covered or not, the thing on the service's list or not), the verdict is said first.
+    None for a plain request, or when the question's answer is no verdict."""
+    if not REQUESTS.question.search(_text(tracker)):
+        return None
+    reply = answer(KnowledgeBase.open(), turn_from(tracker, intent=_likeliest_question(tracker)))
+    return reply if reply.covered is not None or "list" in reply.extra else None
+
+
 class ActionStartServiceRequest(DeskAction, Action):
     """A new request: a fresh draft key, and the service the message names checked against the bound policy."""
 
@@ -144,6 +155,12 @@ class ActionStartServiceRequest(DeskAction, Action):
             slots = [SlotSet(k, v) for k, v in reply.slots.items() if tracker.get_slot(k) != v]
             return _reset() + slots + [SlotSet(OUTCOME, "answered")]  # the form has nothing to ask and ends
         events = _reset() + [SlotSet(DRAFT, uuid.uuid4().hex)]
+        checked = _checked_first(tracker)
+        if checked is not None:
+            dispatcher.utter_message(text=checked.text, json_message=checked.payload())
+            events += [SlotSet(k, v) for k, v in checked.slots.items() if tracker.get_slot(k) != v]
+            if checked.covered is False or checked.extra.get("list", {}).get("on_list") is False:
+                return events + [SlotSet(OUTCOME, "answered")]  # not to be had there: nothing to request
         mention = _service_mention(tracker) or tracker.get_slot("service")
         policy = _policy(tracker)
         if policy is None:
