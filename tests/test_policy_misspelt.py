@@ -70,3 +70,23 @@ def test_a_place_the_nlu_cannot_see_is_heard_and_asked_about(bot, text, typed, p
     reply = bot.answer(Turn(text=text, intent="ask_coverage", products=["平安"], services=["住院陪护"]))
     assert reply.answer_type == "clarify" and f"没有找到地名“{typed}”，您是指{place}吗" in reply.text
     assert reply.slots["pending"] == place and reply.covered is None
+
+
+def test_a_longer_name_misspelt_after_a_shorter_one_is_asked_about(bot):
+    """ "质子重粒子": 质子 names 质子重离子服务 by itself, but the stretch is the longer name misspelt; it is
+    asked about like any other misspelling, not read silently as the service its first characters name."""
+    reply = bot.answer(
+        Turn(text="众安增值服务质子重粒子要咨询的话从哪里申请", intent="ask_apply", products=["众安增值服务"],
+             services=["质子"])
+    )  # fmt: skip
+    assert reply.answer_type == "clarify" and "您是指“质子重离子服务”吗" in reply.text
+    assert reply.slots["last_question"] == "ask_apply"
+
+
+def test_a_misspelt_name_is_asked_about_whatever_the_message_is_read_as(bot):
+    """ "尊享PLUS海外就珍去日本，签证那块能帮忙吗" read as nothing in particular (nlu_fallback): the
+    product's sentence on 签证 would answer it, but the service's name is confirmed first."""
+    reply = bot.answer(
+        Turn(text="尊享PLUS海外就珍去日本，签证那块能帮忙吗", intent="nlu_fallback", products=["尊享PLUS"])
+    )
+    assert reply.answer_type == "clarify" and "您是指“海外就诊服务”吗" in reply.text and "签证" not in reply.text

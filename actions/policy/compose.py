@@ -662,6 +662,10 @@ def _answer(need: Need) -> Answer:
     q = need.q
     if need.r.lookup.problem == "not_offered":
         return not_offered(need, need.r.lookup)
+    if need.r.lookup.problem == "misspelt":  # whatever is asked, the name is confirmed first (no other reading)
+        answer = confirm_service(need, need.r.lookup)
+        answer.asked = q.intent  # answered once the name is confirmed
+        return answer
     answer = list_question(need) or HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:
         for other in q.alternatives:

@@ -130,6 +130,12 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
         lookup = described_service(kb, product, question.described_service)
     if lookup.problem == "unnamed":
         lookup = misspelt_service(kb, product, candidates, question.text) or lookup
+    elif lookup.problem is None and question.service_words:
+        # "海外就珍": a name's first characters (海外) are a name of their own, and with the slip after them
+        # the stretch is a longer name misspelt; asked about, like any misspelt name, not used silently
+        typo = misspelt_service(kb, product, candidates, question.text)
+        if typo is not None and any(w in typo.words and w != typo.words for w in question.service_words):
+            lookup = typo
     return Resolved(product, candidates, named, lookup)
 
 
