@@ -287,6 +287,12 @@ def test_a_reading_needs_its_words():
         "中午12点半打安盛远程问诊有医生接吗", "ask_coverage", products=["安盛"], services=["远程问诊"], ranking=ranking
     )
     assert interpret(turn).intent == "ask_time"
+    # a time of day asked (12点半) names the question before the NLU's next reading (ask_services, said anyhow)
+    ranking = [("ask_coverage", 0.57), ("ask_services", 0.15), ("ask_time", 0.12)]
+    assert interpret(Turn(turn.text, "ask_coverage", services=["远程问诊"], ranking=ranking)).intent == "ask_time"
+    assert interpret(Turn("远程问诊有医生接吗", "ask_coverage", services=["远程问诊"], ranking=ranking)).intent == (
+        "ask_service_info"  # ask_services about one service: what it holds
+    )
     assert (
         interpret(Turn("远程问诊杭州能用吗", "ask_coverage", places=["杭州"], ranking=ranking)).intent == "ask_coverage"
     )

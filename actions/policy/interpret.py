@@ -200,6 +200,9 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     words = INTENT_WORDS.get(q.intent)
     if words is None or words.said_in(q.text, placed):
         return None
+    valued = value_asked(q)
+    if valued is not None:  # "中午12点半…有医生接吗": the one kind of value asked names the question
+        return replace(q, intent=valued)
     likely = [
         name
         for name, confidence in turn.ranking
@@ -210,18 +213,26 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     return replace(q, intent=likely[0] if likely else "nlu_fallback")
 
 
+def value_asked(q: Question) -> Optional[str]:
+    """The question named by the one kind of value the detail asks for, about a named service
+    (knowledge/lexicon/answer_types.yml: 多少回 a usage limit; 多少钱 a cost; 多久, 几点 a time); None
+    when it asks none, or several."""
+    if not q.service_words:
+        return None
+    from knowledge.search import asked_types
+
+    kinds = {t.question for t in asked_types(q.detail) if t.question}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def a_value_asked_names_the_question(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
     """ "平安康复随访总共能约多少回" read as a coverage question with no place (so unsure): about a
     service, the one kind of value asked for names the question (knowledge/lexicon/answer_types.yml:
     多少回 a number of uses, a usage limit; 多少钱 a cost; 多久 a time)."""
-    if q.intent != "nlu_fallback" or not q.service_words:
-        return None
-    from knowledge.search import asked_types
-
-    kinds = {t.question for t in asked_types(q.detail) if t.question}
-    return replace(q, intent=kinds.pop()) if len(kinds) == 1 else None
+    valued = value_asked(q) if q.intent == "nlu_fallback" else None
+    return replace(q, intent=valued) if valued is not None else None
 
 
 # What the NLU reads a message closing the conversation as, when it is unsure ("没事了，我自己再研究研究").
