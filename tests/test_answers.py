@@ -116,6 +116,11 @@ def test_unknown_place_suggests_and_affirm_uses_the_suggestion(bot):
 def test_coverage_without_place_summarises_by_province(bot):
     reply = ask(bot, "住院协助在哪些城市能用", "ask_coverage", products=["平安"], services=["住院协助"])
     assert reply.answer_type == "coverage_summary" and "安徽省16" in reply.text and "请告诉我您所在的城市" in reply.text
+    # the manual's own sentence on the scope is quoted (000 3. 重疾绿通服务: 近 1000 家三甲医院), a cross-reference is not
+    reply = ask(bot, "PLUS重疾绿通背后有多少家三甲医院可以排", "ask_coverage", products=["PLUS"], services=["重疾绿通"])
+    assert "手册原文：服务医院：可在全国 31 个省/直辖市的近 1000 家三甲医院" in reply.text
+    reply = ask(bot, "PLUS基因检测在哪些城市能做", "ask_coverage", products=["PLUS"], services=["基因检测"])
+    assert reply.answer_type == "coverage_summary" and "同上" not in reply.text
 
 
 def test_waiting_period_and_sharing_rules(bot):

@@ -200,9 +200,6 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     words = INTENT_WORDS.get(q.intent)
     if words is None or words.said_in(q.text, placed):
         return None
-    valued = value_asked(q)
-    if valued is not None:  # "中午12点半…有医生接吗": the one kind of value asked names the question
-        return replace(q, intent=valued)
     likely = [
         name
         for name, confidence in turn.ranking
@@ -210,7 +207,14 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
         and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
         and confidence >= cal.other_reading_min_confidence
     ]
-    return replace(q, intent=likely[0] if likely else "nlu_fallback")
+    if likely and likely[0] not in GENERAL_READINGS:
+        return replace(q, intent=likely[0])
+    # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question
+    return replace(q, intent=value_asked(q) or (likely[0] if likely else "nlu_fallback"))
+
+
+# Readings that ask about a service as a whole: a kind of value asked is more telling than they are.
+GENERAL_READINGS = ("ask_services", "ask_service_info")
 
 
 def value_asked(q: Question) -> Optional[str]:

@@ -242,6 +242,10 @@ def _coverage(a: Answer) -> Worded:
     return _sourced(a, coverage_text(a.data["result"])), []
 
 
+# Shorter than this, a coverage text is a cross-reference ("城市列表：同上"), not a sentence on the scope.
+MIN_SCOPE_SENTENCE = 12
+
+
 def _coverage_summary(a: Answer) -> Worded:
     cov, svc = a.data["coverage"], a.service
     head = f"{svc.product.name}的{svc.name}："
@@ -251,10 +255,11 @@ def _coverage_summary(a: Answer) -> Worded:
         summary = "、".join(f"{prov}{len(items)}" for prov, items in groups.items())
         printed = cov.printed_city_count
         stated = f"手册写明覆盖{printed}个城市；" if printed and printed != count else ""
-        text = (
-            f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
-            "\n请告诉我您所在的城市，我帮您确认能否使用。"
-        )
+        text = f"{head}{stated}手册清单列出{len(groups)}个省份的{count}个城市/地区（按省份：{summary}）。"
+        # the manual's own sentence on the scope ("近 1000 家三甲医院"), not a mere cross-reference ("城市列表：同上")
+        if cov.text and len(clean(cov.text)) > MIN_SCOPE_SENTENCE:
+            text += f"\n手册原文：{clean(cov.text).rstrip('。')}。"
+        text += "\n请告诉我您所在的城市，我帮您确认能否使用。"
     else:
         text = head + clean(cov.text)
         if cov.type in ("hospitals",) and cov.hospitals:
