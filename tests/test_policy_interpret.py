@@ -214,6 +214,9 @@ def test_the_same_question_about_another_name():
     assert interpret(turn).intent == "ask_coverage"
     turn = Turn("换成尊享家财的话能用多少回", "nlu_fallback", services=["尊享家财"], last_question="ask_usage_limit")
     assert interpret(turn).intent == "ask_usage_limit"
+    # a kind of value asked of its own says more than the last question (多少回 after "有几项可以挑")
+    turn = Turn("换成尊享家财的话能用多少回", "nlu_fallback", services=["尊享家财"], last_question="ask_service_info")
+    assert interpret(turn).intent == "ask_usage_limit"
     # no follow-up words, or nothing asked before: still unsure
     assert interpret(Turn("深圳的医院", "nlu_fallback", places=["深圳"], last_question="ask_coverage")).intent == (
         "nlu_fallback"

@@ -185,10 +185,13 @@ def the_same_question_about_another_name(
 ) -> Optional[Question]:
     """ "深圳那边又是什么情况", "换成尊享家财的话能用多少回", "众安PLUS那边又怎么算" read as nlu_fallback
     after a question: a new place, service or product, said as a follow-up, asks the last question
-    again about it (before the NLU's next likely reading is tried: the follow-up words say more)."""
+    again about it (before the NLU's next likely reading is tried: the follow-up words say more),
+    unless it asks a kind of value of its own (多少回 after "有几项可以挑": a usage limit)."""
     if q.intent != "nlu_fallback" or not turn.last_question or not (turn.places or turn.services or turn.products):
         return None
-    return replace(q, intent=turn.last_question) if any(w in q.detail for w in FOLLOW_UP_MARKERS) else None
+    if not any(w in q.detail for w in FOLLOW_UP_MARKERS):
+        return None
+    return replace(q, intent=value_asked(q) or turn.last_question)
 
 
 def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
