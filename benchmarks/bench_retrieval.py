@@ -91,6 +91,9 @@ the shipped threshold, right sentence among those shown / wrong only / second se
     0.80                  68/80   5    29   (3)      |        65/78   8    28   (7)      | 236/387
     0.75                  69/80   4    34   (5)      |        65/78   8    31   (8)      | 237/387
 
+    0.85, never a second that says what the first says (2026-12-03; a sentence printed twice, a Q&A's
+    question and its answer): 68/80 5 9 (2) | 65/78 8 12 (4) | 234/387
+
 The lowest ratio before the calibration half's noise grows faster than its right sentences; the
 suite's figure (secondary) keeps rising below it, which is why the suite does not choose. On the
 suite end to end (`make eval`): 706 -> 711 of 788 cases, none lost.

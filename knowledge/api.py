@@ -82,12 +82,22 @@ def second_focus(
     hits: List[Dict[str, Any]], best: Optional[Dict[str, Any]], min_score: float, ratio: float = FOCUS_SECOND_RATIO
 ) -> Optional[Dict[str, Any]]:
     """The passage shown beside the best one when the search scores it nearly as high (of the same
-    service as the best, or both of none), if any."""
+    service as the best, or both of none), if any; never one that says what the best says (the manual
+    prints some sentences twice, and a question of its Q&A again as its answer)."""
     if best is None:
         return None
     floor = max(min_score, ratio * best["score"])
     return next(
-        (h for h in hits if h is not best and h["service_id"] == best["service_id"] and h["score"] >= floor), None
+        (
+            h
+            for h in hits
+            if h is not best
+            and h["service_id"] == best["service_id"]
+            and h["score"] >= floor
+            and h["text"] not in best["text"]
+            and best["text"] not in h["text"]
+        ),
+        None,
     )
 
 

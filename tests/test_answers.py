@@ -228,6 +228,18 @@ def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_firs
     assert best in reply.text and second in reply.text and reply.text.index(best) < reply.text.index(second)
 
 
+def test_a_second_sentence_never_repeats_the_first(bot):
+    """安盛 恶性肿瘤就医绿通服务 prints "…可向我司申请二级及二级以上公立医院普通部的门诊预约、住院预约服务各 1 次"
+    twice (服务介绍 and 服务细则); 平安 住院垫付's Q&A holds its answer "一般在收到客户提交的完整材料后…" again
+    as a sentence of its own: neither is shown twice."""
+    for text, service, product, said in [
+        ("安盛绿通能约到几级医院", "绿通", "安盛", "二级及二级以上公立医院普通部的门诊预约"),
+        ("平安垫付材料交齐后审核要多长时间", "垫付", "平安", "一般在收到客户提交的完整材料后一个工作日做出审核结果"),
+    ]:
+        reply = ask(bot, text, "nlu_fallback", products=[product], services=[service])
+        assert reply.text.count(said) <= 1, reply.text
+
+
 def test_a_service_sentence_on_the_topic_answers_a_product_rule(bot):
     reply = ask(bot, "安盛的绿通等待期内可以用吗", "ask_waiting_period", products=["安盛"], services=["绿通"])
     assert reply.answer_type == "rule" and "等待期内无法申请该项服务" in reply.text
