@@ -40,6 +40,14 @@ alone — its flatter probabilities fall under the fallback threshold (0.45) and
 thresholds, all set for DIET's, for short follow-ups ("成都有没有": coverage 0.81 with DIET, 0.25
 blended), and neither set has enough low-confidence questions to re-set them on. The next step is
 a development set of such turns, then the blend with thresholds calibrated on it.
+
+Measured again with DIET's confidence kept wherever the blend's likeliest intent is DIET's too (so
+"成都有没有" keeps its 0.81; 2026-12-03, a pipeline component after DIET, trained in 30 s on the
+cached DIET): w 0.35 — test 95.0% (684/720), dev 156/160, suite 731 of 788 against 740 with DIET
+alone although the suite's turns were read right more often (intent accuracy 0.88 -> 0.91); w 0.5
+— dev 153/160, suite 732. Not adopted either: the regression is confidently wrong on the detail
+questions the answer policy reads from DIET's unsure readings ("出院交通是派车送还是给买票" ask_compare
+0.59, "能用保险的服务请个月嫂不" ask_waiting_period 0.65, "报告是纸质版还是电子版" bot_challenge).
 """
 
 from __future__ import annotations
