@@ -303,6 +303,20 @@ def test_a_reading_needs_its_words():
     assert interpret(Turn("陪诊覆盖哪些城市", "ask_coverage", ranking=ranking)).intent == "ask_coverage"
 
 
+def test_a_question_about_a_service_is_no_handoff():
+    ranking = [("human_handoff", 0.9), ("ask_hotline", 0.02), ("check_requests", 0.02)]
+    turn = Turn(
+        "打95550申请肿瘤绿通时，客服要跟我确认哪些信息", "human_handoff", services=["肿瘤绿通"], ranking=ranking
+    )
+    assert interpret(turn).intent == "nlu_fallback"  # no other reading likely: searched in the service
+    ranking = [("human_handoff", 0.6), ("ask_materials", 0.3)]
+    turn = Turn("肿瘤绿通申请时客服要我交哪些材料", "human_handoff", services=["肿瘤绿通"], ranking=ranking)
+    assert interpret(turn).intent == "ask_materials"
+    # no service named, or no interrogative: a request for a person
+    assert interpret(Turn("人工客服在哪", "human_handoff", ranking=ranking)).intent == "human_handoff"
+    assert interpret(Turn("肿瘤绿通的事我要找客服", "human_handoff", services=["肿瘤绿通"])).intent == "human_handoff"
+
+
 def test_every_training_example_of_a_kind_with_its_words_says_one():
     from actions.policy.lists import INTENT_WORDS
 

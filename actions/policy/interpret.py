@@ -199,14 +199,36 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     "中午12点半打远程问诊有医生接吗" as ask_coverage: each kind of data/intent_words.yml is asked in its own
     words (a coverage question: or with a place); without any, the NLU's next likely question that is said
     in its words, or an unsure one (searched in the conversation's service)."""
-    placed = bool(turn.places or turn.heard_places or turn.place or q.place_words)
     words = INTENT_WORDS.get(q.intent)
-    if words is None or words.said_in(q.text, placed):
+    if words is None or words.said_in(q.text, _placed(q, turn)):
         return None
+    return another_reading(q, turn, cal)
+
+
+def a_question_about_a_service_is_no_handoff(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "打95550申请安盛肿瘤绿通时，客服要跟我确认哪些信息" read as human_handoff (客服 is a handoff's word):
+    asked with an interrogative about a named service, it is a question about the service. Of the
+    training data's 69 handoff examples one has an interrogative ("人工客服在哪"), and it names no service."""
+    if q.intent != "human_handoff" or not turn.services or not any(w in q.detail for w in INTERROGATIVES):
+        return None
+    return another_reading(q, turn, cal)
+
+
+def _placed(q: Question, turn: Turn) -> bool:
+    return bool(turn.places or turn.heard_places or turn.place or q.place_words)
+
+
+def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
+    """The NLU's next likely question that is said in its words (the one kind of value asked before a
+    general reading), or an unsure one (searched in the conversation's service)."""
+    placed = _placed(q, turn)
     likely = [
         name
         for name, confidence in turn.ranking
         if name in QUESTION_INTENTS
+        and name != q.intent
         and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
         and confidence >= cal.other_reading_min_confidence
     ]
@@ -390,6 +412,7 @@ RULES: List[Rule] = [
     the_same_question_about_another_name,
     unsure_about_a_named_service,
     a_reading_needs_its_words,
+    a_question_about_a_service_is_no_handoff,
     a_value_asked_names_the_question,
     a_closing_said_unsurely,
     one_product_is_not_a_comparison,
