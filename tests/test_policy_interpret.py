@@ -192,6 +192,11 @@ def test_a_value_asked_names_the_question():
     turn = Turn("平安康复随访总共能约多少回", "ask_coverage", products=["平安"], services=["康复随访"])
     assert interpret(turn).intent == "ask_usage_limit"  # no place, no word of places: unsure, then 多少回
     assert interpret(Turn("住院垫付大概要多久", "nlu_fallback", services=["住院垫付"])).intent == "ask_time"
+    # the days one use gives, asked after its verb, are a usage limit; the days until it is arranged a time
+    nurse = Turn("重大疾病住院护工能陪护多少天", "nlu_fallback", services=["重大疾病住院护工", "陪护"])
+    assert interpret(nurse).intent == "ask_usage_limit"
+    assert interpret(Turn("护工最快可以几天安排好", "nlu_fallback", services=["护工"])).intent == "ask_time"
+    assert interpret(Turn("护工几天能安排上", "nlu_fallback", services=["护工"])).intent == "ask_time"
     # no service to ask it of, or two kinds asked: still unsure
     assert interpret(Turn("总共能约多少回", "nlu_fallback")).intent == "nlu_fallback"
     assert interpret(Turn("多久能到，要多少钱", "nlu_fallback", services=["住院垫付"])).intent == "nlu_fallback"

@@ -221,8 +221,8 @@ def _placed(q: Question, turn: Turn) -> bool:
 
 
 def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
-    """The NLU's next likely question that is said in its words (the one kind of value asked before a
-    general reading), or an unsure one (searched in the conversation's service)."""
+    """The question named by the one kind of value asked, else the NLU's next likely question that is
+    said in its words, else an unsure one (searched in the conversation's service)."""
     placed = _placed(q, turn)
     likely = [
         name
@@ -232,14 +232,8 @@ def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
         and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
         and confidence >= cal.other_reading_min_confidence
     ]
-    if likely and likely[0] not in GENERAL_READINGS:
-        return replace(q, intent=likely[0])
     # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question
     return replace(q, intent=value_asked(q) or (likely[0] if likely else "nlu_fallback"))
-
-
-# Readings that ask about a service as a whole: a kind of value asked is more telling than they are.
-GENERAL_READINGS = ("ask_services", "ask_service_info")
 
 
 def value_asked(q: Question) -> Optional[str]:
