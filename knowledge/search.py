@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 import jieba
 import yaml
@@ -67,6 +67,7 @@ class FocusOptions:
     answer_types: float = 0.0
     answer_bonus: float = 0.0
     hooks: float = 0.0  # weight of the question hooks' BM25 (words and character pairs), 0: off
+    last_clause: float = 0.0  # share of the score given to the question's last clause alone, 0: off
 
 
 WORDS_ONLY = FocusOptions()
@@ -130,6 +131,16 @@ def asked_types(text: str) -> List[AnswerType]:
 def expected_values(text: str) -> List["re.Pattern[str]"]:
     """How the values a question asks for are printed (empty when it asks for none of the lexicon's kinds)."""
     return [t.value for t in asked_types(text)]
+
+
+# What ends a clause of a customer's message.
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\s]+")
+
+
+def last_clause(text: str) -> str:
+    """The message's last clause that has words in it: where the thing asked is, after the story."""
+    parts = [p for p in _CLAUSE_END.split(text) if len(p.strip()) >= 2]
+    return parts[-1] if parts else text
 
 
 def expand(text: str, groups: Sequence[Sequence[str]]) -> List[str]:
@@ -238,6 +249,21 @@ class PassageSearch:
         ids = self._ids(product_id, service_id)
         if not ids:
             return []
+        clause = last_clause(text) if opt.last_clause else text
+        if clause != text:
+            # "我爸痰多自己咳不出来，护工能给他吸痰吗": the story told first, the thing asked last
+            whole = self._focus_scores(text, ids, skip, opt, service_id is not None)
+            asked = self._focus_scores(clause, ids, skip, opt, service_id is not None)
+            total = [(1.0 - opt.last_clause) * a + opt.last_clause * b for a, b in zip(whole, asked, strict=True)]
+        else:
+            total = self._focus_scores(text, ids, skip, opt, service_id is not None)
+        ranked = sorted(((self.passages[i], s) for i, s in zip(ids, total, strict=True) if s > 0), key=lambda x: -x[1])
+        return ranked[:limit]
+
+    def _focus_scores(
+        self, text: str, ids: List[int], skip: Set[str], opt: FocusOptions, in_service: bool
+    ) -> List[float]:
+        """The score of each passage of ``ids`` for ``text``, as ``opt`` says."""
         extra = " ".join(expand(text, synonym_groups())) if opt.synonyms else ""
         total = [0.0] * len(ids)
         parts = [(self.bm25, tokenize, 1.0)]
@@ -263,9 +289,8 @@ class PassageSearch:
         if opt.answer_types or opt.answer_bonus:
             wanted = expected_values(text)
             if wanted:
-                bonus = opt.answer_bonus if service_id is not None else 0.0
+                bonus = opt.answer_bonus if in_service else 0.0
                 typed = [k for k, i in enumerate(ids) if any(v.search(self.passages[i][4]) for v in wanted)]
                 for k in typed:
                     total[k] = total[k] * (1.0 + opt.answer_types) + bonus
-        ranked = sorted(((self.passages[i], s) for i, s in zip(ids, total, strict=True) if s > 0), key=lambda x: -x[1])
-        return ranked[:limit]
+        return total

@@ -175,3 +175,11 @@ def test_a_services_sentence_far_above_the_products_own_is_the_focus():
     assert pick_focus([far, own], False, 9.36) is far
     assert pick_focus([near, own], False, 9.36) is own
     assert pick_focus([near], False, 9.36) is near  # 2 x 9.36 = 18.72: a service's sentence alone
+
+
+def test_the_last_clause_of_a_message_is_the_thing_asked():
+    """FocusOptions.last_clause (measured, not shipped: benchmarks/bench_retrieval.py) scores this apart."""
+    from knowledge.search import last_clause
+
+    assert last_clause("我爸痰多自己咳不出来，平安陪护的护工能给他吸痰吗") == "平安陪护的护工能给他吸痰吗"
+    assert last_clause("能保证吗？") == "能保证吗" and last_clause("？") == "？"
