@@ -240,6 +240,14 @@ def test_a_second_sentence_never_repeats_the_first(bot):
         assert reply.text.count(said) <= 1, reply.text
 
 
+def test_an_unsure_question_about_a_named_service_shows_that_service_s_passage(bot):
+    """No sentence passes the focus threshold for "会不会帮着盯一下病人的情况": the nearest passage shown
+    is the named service's (002 重大疾病住院护工: …情况观察…), never another service's (尊享家财 has 服务 too)."""
+    reply = ask(bot, "众安增值服务派来的护工，会不会帮着盯一下病人的情况", "nlu_fallback", products=["众安增值服务"],
+                services=["护工"])  # fmt: skip
+    assert "情况观察" in reply.text and "重大疾病住院护工" in reply.text and "开锁" not in reply.text
+
+
 def test_a_service_sentence_on_the_topic_answers_a_product_rule(bot):
     reply = ask(bot, "安盛的绿通等待期内可以用吗", "ask_waiting_period", products=["安盛"], services=["绿通"])
     assert reply.answer_type == "rule" and "等待期内无法申请该项服务" in reply.text

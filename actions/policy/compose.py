@@ -526,7 +526,10 @@ def fallback(n: Need) -> Answer:
         passage = product_passage(n)
         if passage is not None:
             return passage
-    hits = n.kb.search(n.q.text, n.product, limit=1)
+    # the service named now, if it has a passage on the words at all: never another service's passage for it
+    hits = (n.kb.search(n.q.text, service=svc, limit=1) if svc is not None else []) or n.kb.search(
+        n.q.text, n.product, limit=1
+    )
     if hits and n.product is not None and not n.q.service_words and hits[0]["kind"] in ("channel", "step", "contact"):
         return apply(n)  # "那些服务通过什么渠道申请": the product's channels
     if hits:
