@@ -228,6 +228,17 @@ def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_firs
     assert best in reply.text and second in reply.text and reply.text.index(best) < reply.text.index(second)
 
 
+def test_two_things_of_one_service_compared_get_a_sentence_each(bot):
+    """ "约门诊跟约住院，哪个安排起来快点": 003 恶性肿瘤就医绿通服务 / 3. 服务流程 prints 【门诊】 5 and 【住院】
+    10 working days; the sentence naming both (服务介绍: 门诊、住院预约服务各1次) answers neither."""
+    reply = ask(bot, "安盛绿通约门诊跟约住院，哪个安排起来快点", "nlu_fallback", products=["安盛"], services=["绿通"])
+    assert "【门诊】启动绿通服务后5个工作日内完成安排" in reply.text and "10个工作日内完成安排" in reply.text
+    assert "各1次" not in reply.text
+    from actions.policy.interpret import compared_pair
+
+    assert compared_pair("线上和线下哪个贵") == ("线上", "线下") and compared_pair("我和我老婆谁能用") == ()
+
+
 def test_a_second_sentence_never_repeats_the_first(bot):
     """安盛 恶性肿瘤就医绿通服务 prints "…可向我司申请二级及二级以上公立医院普通部的门诊预约、住院预约服务各 1 次"
     twice (服务介绍 and 服务细则); 平安 住院垫付's Q&A holds its answer "一般在收到客户提交的完整材料后…" again

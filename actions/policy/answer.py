@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from actions.policy.interpret import Question
+from actions.policy.interpret import Question, compared_pair
 from actions.policy.resolve import Resolved
-from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
+from actions.policy.text import named_in
+from knowledge.api import FOCUS_MIN_SCORE, FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.gaps import Gap
 
 
@@ -98,6 +99,15 @@ def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> 
     """The manual's sentence about the detail asked (疑似, 转院, 特需部 …), and a second one when the
     search cannot tell the two apart, unless already shown."""
     hits = n.kb.focus_passages(n.q.detail, svc) if svc is not None else []
+    pair = compared_pair(n.q.detail) if hits else ()
+    if pair:  # "约门诊跟约住院，哪个快": the best sentence on each thing, not one naming both or neither
+        ranking = n.kb.focus_ranking(n.q.detail, svc.id, None)
+        each = [
+            next((h for h in ranking if named_in(this, h["text"]) and not named_in(other, h["text"])), None)
+            for this, other in (pair, pair[::-1])
+        ]
+        if all(h is not None and h["score"] >= FOCUS_MIN_SCORE for h in each):
+            hits = each
     hits = [h for h in hits if not any(h["text"] in t for t in shown)]
     if not hits:
         return Focus()

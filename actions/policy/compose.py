@@ -17,7 +17,7 @@ from actions.policy.interpret import COMPARING_WORDS, Question, either_or
 from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
-from actions.policy.text import clean, distinct
+from actions.policy.text import clean, distinct, named_in
 from actions.policy.turn import SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
@@ -697,21 +697,10 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
         shown = " ".join(
             [f.text for f in answer.facts] + [*answer.focus.texts, (answer.data.get("hit") or {}).get("text", "")]
         )
-        gap = None if any(_named_in(x, shown) for x in pair) else Gap("either_or", pair)
+        gap = None if any(named_in(x, shown) for x in pair) else Gap("either_or", pair)
     else:
         gap = n.kb.gap(n.q.detail, answer.service, answer.product or n.product)
     if gap is not None:
         answer.gap = gap
         answer.extra["gap"] = {"kind": gap.kind, "things": list(gap.things)}
     return answer
-
-
-def _named_in(words: str, text: str) -> bool:
-    """The thing is named in the text: whole, or by one of its words of two characters or more."""
-    import jieba
-
-    from knowledge.search import QUESTION_WORDS, STOPWORDS
-
-    if words in text:
-        return True
-    return any(len(w) >= 2 and w not in QUESTION_WORDS and w not in STOPWORDS and w in text for w in jieba.lcut(words))

@@ -326,6 +326,17 @@ def either_or(detail: str) -> Tuple[str, ...]:
     return (first, second) if first and second else ()
 
 
+# "A跟B，哪个快": two things joined, then which of them (a comparison within one service).
+_TWO_COMPARED = re.compile(r"([^，,。？?！!\s]+?)(?:跟|和|与|同)([^，,。？?！!\s]+?)[，,\s]*(?:哪个|哪一个|哪种|谁)")
+
+
+def compared_pair(detail: str) -> Tuple[str, ...]:
+    """The two things a which-of-them question compares: "约门诊跟约住院，哪个安排起来快点" → (约门诊,
+    约住院); () when it compares none."""
+    m = _TWO_COMPARED.search(detail)
+    return (m.group(1), m.group(2)) if m and len(m.group(1)) >= 2 and len(m.group(2)) >= 2 else ()
+
+
 # Words of using a service again ("第二回住院了还能再办吗", "上回用掉了，这次还有没有份").
 AGAIN_WORDS = (
     "再用", "再办", "再来", "再申请", "再叫", "再做", "再约", "还能再", "第二回", "第二次", "两回", "两次",

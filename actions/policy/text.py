@@ -21,3 +21,14 @@ def distinct(lines: Sequence[str]) -> List[str]:
             continue
         out.append(line)
     return out
+
+
+def named_in(words: str, text: str) -> bool:
+    """The thing is named in the text: whole, or by one of its words of two characters or more."""
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    if words in text:
+        return True
+    return any(len(w) >= 2 and w not in QUESTION_WORDS and w not in STOPWORDS and w in text for w in jieba.lcut(words))
