@@ -37,6 +37,16 @@ def test_neither_named_says_the_manual_does_not_state_which_then_what_it_says(kb
     assert not reply.text.startswith("手册没有写明") and "电子版、纸质版" in reply.text
 
 
+def test_a_thing_offered_is_named_by_most_of_its_words():
+    """003 医后随访 / 服务流程: "专业医生与被保险人沟通病情" names neither 电话沟通 (沟通 alone, not 电话) nor
+    医生上门来看 (医生 alone, not 上门); 000 的 "线上视频或线下面诊" names 网上视频会诊 by 视频 and 会诊."""
+    from actions.policy.text import named_in
+
+    text = "按约定时间，专业医生与被保险人沟通病情及康复情况。"
+    assert not named_in("电话沟通", text) and not named_in("医生上门来看", text)
+    assert named_in("网上视频会诊", "提供线上视频会诊或线下面诊咨询服务") and named_in("沟通", text)
+
+
 def test_the_gaps_of_a_question_are_facts_about_the_text():
     from knowledge.gaps import unmentioned_words, unprinted_value
 
