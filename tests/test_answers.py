@@ -123,6 +123,17 @@ def test_coverage_without_place_summarises_by_province(bot):
     assert reply.answer_type == "coverage_summary" and "同上" not in reply.text
 
 
+def test_the_hospitals_asked_at_a_covered_place_where_the_manual_names_none(bot):
+    """003 恶性肿瘤就医绿通服务 lists cities (4. 绿通城市列表) and prints only "近 1000 家…公立医院" (2. 服务细则):
+    the verdict, then plainly that no hospital list is printed, with that sentence and its section."""
+    reply = ask(bot, "安盛绿通在杭州到底能约哪几家医院，有医院名单吗", "ask_coverage", products=["安盛"],
+                services=["绿通"], places=["杭州"])  # fmt: skip
+    assert reply.covered is True and "手册没有写明具体的医院名单" in reply.text and "近 1000 家" in reply.text
+    assert "(4) 服务医院城市列表" in reply.text
+    plain = ask(bot, "安盛绿通在杭州能用吗", "ask_coverage", products=["安盛"], services=["绿通"], places=["杭州"])
+    assert "医院名单" not in plain.text
+
+
 def test_waiting_period_and_sharing_rules(bot):
     waiting = ask(bot, "等待期多久", "ask_waiting_period", product="pingan_health")
     # 004 敬请注意: 本合同生效日起 30 内（含第 30 天）为等待期

@@ -217,6 +217,10 @@ def coverage(n: Need) -> Answer:
     result = n.kb.is_covered(svc.product, svc, n.q.place_words, in_person=n.q.in_person)
     if result.status == "unknown_place":
         return unknown_place(svc.product, svc, n.q.place_words, result.to_dict()["suggestions"])
+    # which hospitals there, asked beside the place, where the manual names none
+    unlisted = (
+        bool(HOSPITALS_ASKED.search(n.q.detail)) and not result.hospitals and not result.to_dict()["hospital_names"]
+    )
     return Answer(
         "coverage",
         "coverage",
@@ -224,10 +228,14 @@ def coverage(n: Need) -> Answer:
         svc,
         result.place.name,
         result.covered,
-        sources=[result.source],
-        data={"result": result},
+        sources=[result.source, *([svc.source(svc.coverage.section)] if unlisted else [])],
+        data={"result": result, "hospitals_unlisted": unlisted},
         extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals},
     )
+
+
+# "在杭州能约哪几家医院，有医院名单吗": which hospitals there, beside whether the place is covered.
+HOSPITALS_ASKED = re.compile(r"(哪[几些]?家|哪些|什么)医院|医院的?(名单|清单|列表)")
 
 
 def coverage_summary(n: Need, svc: ServiceInfo) -> Answer:

@@ -239,7 +239,14 @@ def _unknown_place(a: Answer) -> Worded:
 
 
 def _coverage(a: Answer) -> Worded:
-    return _sourced(a, coverage_text(a.data["result"])), []
+    r = a.data["result"]
+    text = coverage_text(r)
+    if a.data.get("hospitals_unlisted"):  # said plainly, with the manual's own sentence on its hospitals
+        text += "\n手册没有写明具体的医院名单。"
+        scope = clean(r.service.coverage.text or "")
+        if len(scope) > MIN_SCOPE_SENTENCE and scope.rstrip("。") not in text:
+            text += f"\n手册原文：{scope}"
+    return _sourced(a, text), []
 
 
 # Shorter than this, a coverage text is a cross-reference ("城市列表：同上"), not a sentence on the scope.
