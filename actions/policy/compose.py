@@ -218,9 +218,7 @@ def coverage(n: Need) -> Answer:
     if result.status == "unknown_place":
         return unknown_place(svc.product, svc, n.q.place_words, result.to_dict()["suggestions"])
     # which hospitals there, asked beside the place, where the manual names none
-    unlisted = (
-        bool(HOSPITALS_ASKED.search(n.q.detail)) and not result.hospitals and not result.to_dict()["hospital_names"]
-    )
+    unlisted = LIST_WORDS.asks_hospitals(n.q.detail) and not result.hospitals and not result.to_dict()["hospital_names"]
     return Answer(
         "coverage",
         "coverage",
@@ -232,10 +230,6 @@ def coverage(n: Need) -> Answer:
         data={"result": result, "hospitals_unlisted": unlisted},
         extra={"status": result.status, "province": result.province.name, "hospitals": result.hospitals},
     )
-
-
-# "在杭州能约哪几家医院，有医院名单吗": which hospitals there, beside whether the place is covered.
-HOSPITALS_ASKED = re.compile(r"(哪[几些]?家|哪些|什么)医院|医院的?(名单|清单|列表)")
 
 
 def coverage_summary(n: Need, svc: ServiceInfo) -> Answer:

@@ -102,6 +102,11 @@ class ListWords:
     where: Tuple[str, ...] = ()  # words of asking where (城市, 医院 …): a coverage question
     membership_patterns: Tuple["re.Pattern[str]", ...] = ()
     whole_patterns: Tuple["re.Pattern[str]", ...] = ()
+    hospitals_patterns: Tuple["re.Pattern[str]", ...] = ()
+
+    def asks_hospitals(self, text: str) -> bool:
+        """Which hospitals ("能约哪几家医院", "有医院名单吗"), asked beside whether a place is covered."""
+        return any(p.search(text) for p in self.hospitals_patterns)
 
     def asks_membership(self, text: str) -> bool:
         return any(w in text for w in self.membership) or any(p.search(text) for p in self.membership_patterns)
@@ -113,7 +118,10 @@ class ListWords:
 def _list_words() -> ListWords:
     d = _read("list_words.yml")
     words = {k: tuple(d[k]) for k in ("membership", "whole", "people", "filler", "where")}
-    patterns = {k: tuple(re.compile(p) for p in d.get(k, ())) for k in ("membership_patterns", "whole_patterns")}
+    patterns = {
+        k: tuple(re.compile(p) for p in d.get(k, ()))
+        for k in ("membership_patterns", "whole_patterns", "hospitals_patterns")
+    }
     return ListWords(**words, **patterns)
 
 
