@@ -270,6 +270,13 @@ def test_an_unsure_question_about_a_named_service_shows_that_service_s_passage(b
     assert "情况观察" in reply.text and "重大疾病住院护工" in reply.text and "开锁" not in reply.text
 
 
+def test_an_unsure_question_naming_nothing_stays_on_the_conversation_s_service(bot):
+    """ "申请的时候得交哪些单子" after a question on 院后随访, read unsurely: the nearest passage is
+    院后随访's, not another service's of the product (000 (三) 预授权申请 says 申请 too)."""
+    reply = ask(bot, "申请的时候得交哪些单子", "nlu_fallback", product="zhongan_plus", service="院后随访")
+    assert "院后随访" in reply.text and "预授权" not in reply.text
+
+
 def test_a_service_sentence_on_the_topic_answers_a_product_rule(bot):
     reply = ask(bot, "安盛的绿通等待期内可以用吗", "ask_waiting_period", products=["安盛"], services=["绿通"])
     assert reply.answer_type == "rule" and "等待期内无法申请该项服务" in reply.text

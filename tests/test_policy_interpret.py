@@ -251,6 +251,15 @@ def test_a_cancel_with_nothing_to_cancel():
     q = interpret(Turn("申请之后还能反悔不，到哪步就撤不了了", "cancel_request", service="第二诊疗意见服务"))
     assert q.intent == "ask_cancel" and q.no_open_request
     assert interpret(Turn("帮我取消申请", "cancel_request")).intent == "nothing_to_cancel"
+    # read unsurely, a cancellation likeliest: the service's rule; nothing said to be missing
+    ranking = [("nlu_fallback", 0.45), ("cancel_request", 0.41), ("ask_cancel", 0.24)]
+    turn = Turn("申请之后还能反悔不，到哪步就撤不了了", "nlu_fallback", service="第二诊疗意见服务", ranking=ranking)
+    q = interpret(turn)
+    assert q.intent == "ask_cancel" and not q.no_open_request
+    unsure = [("nlu_fallback", 0.45), ("cancel_request", 0.2), ("ask_time", 0.15)]
+    assert interpret(Turn("申请之后还能反悔不", "nlu_fallback", service="第二诊疗意见服务", ranking=unsure)).intent == (
+        "nlu_fallback"
+    )
 
 
 def test_unsure_about_the_service_of_the_conversation():

@@ -519,7 +519,9 @@ def fallback(n: Need) -> Answer:
     focus = focus_on(n, svc) if svc is not None else Focus()
     if focus and svc is not None:
         return focus_answer(svc, focus)
-    svc = svc if n.q.slots.get("service") else None
+    # a service named now, or the conversation's when the message names nothing else ("申请的时候得交哪些单子")
+    names_nothing = not (n.q.slots.get("place") or n.r.named)
+    svc = svc if n.q.slots.get("service") or names_nothing else None
     if svc is not None:  # a service is named: how to apply for it, if that is what it asks
         best = n.kb.search(n.q.text, service=svc, limit=1)
         if best and best[0]["kind"] in ("channel", "step"):

@@ -127,10 +127,21 @@ def a_cancel_with_nothing_to_cancel(
 ) -> Optional[Question]:
     """ "申请之后还能反悔不，到哪步就撤不了了" reaches the policy as cancel_request only when the sender has
     no open request: about a service (named, or of the conversation) it asks that service's cancellation
-    rule; about none, it is told there is nothing to cancel."""
+    rule; about none, it is told there is nothing to cancel. Read unsurely (nlu_fallback), with a
+    cancellation its likeliest reading, about a service: that service's cancellation rule as well."""
+    if q.intent == "nlu_fallback" and q.service_words:
+        # read unsurely, most likely as a cancellation: the service's cancellation rule (whether a request
+        # is open is not known here: none is said to be missing)
+        likely = next((name for name, _ in turn.ranking if name != "nlu_fallback"), None)
+        sure = any(name == likely and c >= cal.unsure_question_min_confidence for name, c in turn.ranking)
+        return replace(q, intent="ask_cancel") if likely in CANCELLINGS and sure else None
     if q.intent != "cancel_request":
         return None
     return replace(q, intent="ask_cancel" if q.service_words else "nothing_to_cancel", no_open_request=True)
+
+
+# The NLU's readings of a message that cancels or asks about cancelling.
+CANCELLINGS = ("cancel_request", "ask_cancel")
 
 
 def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
