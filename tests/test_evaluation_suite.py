@@ -22,14 +22,17 @@ SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # strict 171 = 62.9%: the work that issue 12 still asks for (97% over the whole suite).  The whole
 # suite: 682/788 = 86.6%.  Later on 2026-12-02 (gaps, hooks, readings that need their words, no mention
 # across words): first-written 497/516 = 96.3%, strict 486 = 94.2%; issue-12 cases 209/272 = 76.8%, strict
-# 198 = 72.8%; the whole suite 706/788 = 89.6%.  Bars sit just under these figures, each letting about three more cases fail
+# 198 = 72.8%; the whole suite 706/788 = 89.6%.  2026-12-03 (readings named by the value asked, misspelt longer
+# names, the verdict before a request, a sentence on each thing compared, the conversation's service when unsure):
+# first-written 504/516 = 97.7%, strict 492 = 95.3%; issue-12 cases 243/272 = 89.3%, strict 230 = 84.6%; the whole
+# suite 747/788 = 94.8%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
 # lower one to pass.
-MIN_PASS_RATE = 0.95  # the first-written cases
-MIN_STRICT_PASS_RATE = 0.93
+MIN_PASS_RATE = 0.97  # the first-written cases (504/516: 501 needed)
+MIN_STRICT_PASS_RATE = 0.945  # 492/516: 488 needed
 MIN_BY_KIND = {  # the first-written cases, by kind
-    "coverage": 0.97,
+    "coverage": 0.97,  # 161/162 (multi-turn cases counted by their kind too)
     "materials": 1.0,
     "contact": 1.0,
     "clarify": 1.0,
@@ -37,14 +40,23 @@ MIN_BY_KIND = {  # the first-written cases, by kind
     "comparison": 1.0,
     "services": 1.0,
     "chitchat": 1.0,
-    "procedure": 0.85,
-    "multi_turn": 0.86,
-    "rule": 0.92,
-    "faq": 0.83,
+    "procedure": 0.89,  # 27/28
+    "multi_turn": 0.94,  # 50/51
+    "rule": 0.945,  # 211/219: 207 needed
+    "faq": 0.87,  # 29/31
 }
-MIN_TOPIC_PASS_RATE = 0.74  # the issue-12 cases, all topics
-MIN_TOPIC_STRICT_PASS_RATE = 0.70
-MIN_BY_TOPIC = {"safety": 0.88, "services_at": 0.85, "silence": 0.8, "hours": 0.86, "per_stay": 0.8}
+MIN_TOPIC_PASS_RATE = 0.875  # the issue-12 cases, all topics (243/272: 238 needed)
+MIN_TOPIC_STRICT_PASS_RATE = 0.83  # 230/272: 226 needed
+MIN_BY_TOPIC = {  # the topics at or near 100%, each letting one or two more fail
+    "safety": 0.88,
+    "services_at": 0.85,
+    "silence": 0.8,
+    "hours": 0.86,
+    "per_stay": 0.8,
+    "misspelt_service": 0.87,
+    "english": 0.8,
+    "outside": 0.84,
+}
 
 
 def _norm(text: str) -> str:
