@@ -245,32 +245,26 @@ def test_a_question_read_as_a_request_is_answered_and_opens_nothing(desk):
     assert not REQUESTS.is_question("能帮我约个陪诊吗") and not REQUESTS.is_question("帮我申请一下住院陪护")
 
 
+def _mentions(text: str, **names: str) -> List[Dict[str, Any]]:
+    """The entities the NLU gives for ``text``: each name (entity=words) where it stands in the text."""
+    return [
+        {"entity": entity, "value": words, "start": text.index(words), "end": text.index(words) + len(words)}
+        for entity, words in names.items()
+    ]
+
+
 def test_a_request_asked_yes_or_no_at_a_place_says_the_verdict_first(desk):
     """ "人在拉萨工作，安盛绿通能帮我约吗": the place is checked before the form asks for the policy;
     a place the service does not reach opens no request."""
     # 安盛 恶性肿瘤就医绿通服务 / 4. 绿通城市列表 holds 拉萨市; 平安 3.陪诊服务覆盖城市清单 does not
-    texts, set_, _ = Chat().run(
-        rf.ActionStartServiceRequest(),
-        "人在拉萨工作，安盛绿通能帮我约吗",
-        "request_service",
-        [
-            {"entity": "place", "value": "拉萨", "start": 2, "end": 4},
-            {"entity": "product", "value": "安盛", "start": 7, "end": 9},
-            {"entity": "service", "value": "绿通", "start": 9, "end": 11},
-        ],
-    )
+    text = "人在拉萨工作，安盛绿通能帮我约吗"
+    entities = _mentions(text, place="拉萨", product="安盛", service="绿通")
+    texts, set_, _ = Chat().run(rf.ActionStartServiceRequest(), text, "request_service", entities)
     assert texts[0].startswith("可以。") and "拉萨市" in texts[0] and texts[1] == w.VERIFY_FIRST
     assert len(set_["sr_draft"]) == 32 and not set_.get("sr_outcome")
-    texts, set_, _ = Chat().run(
-        rf.ActionStartServiceRequest(),
-        "我在拉萨，平安陪诊能帮我约吗",
-        "request_service",
-        [
-            {"entity": "place", "value": "拉萨", "start": 2, "end": 4},
-            {"entity": "product", "value": "平安", "start": 5, "end": 7},
-            {"entity": "service", "value": "陪诊", "start": 7, "end": 9},
-        ],
-    )
+    text = "我在拉萨，平安陪诊能帮我约吗"
+    entities = _mentions(text, place="拉萨", product="平安", service="陪诊")
+    texts, set_, _ = Chat().run(rf.ActionStartServiceRequest(), text, "request_service", entities)
     assert texts[0].startswith("不可以。") and w.VERIFY_FIRST not in texts and set_["sr_outcome"] == "answered"
     # a plain request names no place to check: the form alone
     texts, _, _ = Chat().run(rf.ActionStartServiceRequest(), "我在拉萨，帮我申请平安陪诊", "request_service", [])
