@@ -38,11 +38,18 @@ def turn_from(tracker: Tracker, intent: Optional[str] = None) -> Turn:
         place=tracker.get_slot("place"),
         last_question=tracker.get_slot("last_question"),
         pending=tracker.get_slot("pending"),
+        asked_before=_message_before(tracker) if tracker.get_slot("pending") else None,
         ranking=[
             (r.get("name"), float(r.get("confidence") or 0.0))
             for r in tracker.latest_message.get("intent_ranking") or []
         ],
     )
+
+
+def _message_before(tracker: Tracker) -> Optional[str]:
+    """The text of the customer's message before the latest one, if any."""
+    said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return said[-2] if len(said) >= 2 and said[-2] else None
 
 
 try:  # load the store and its search index when the action server starts, not on the first question

@@ -90,3 +90,37 @@ def test_a_misspelt_name_is_asked_about_whatever_the_message_is_read_as(bot):
         Turn(text="尊享PLUS海外就珍去日本，签证那块能帮忙吗", intent="nlu_fallback", products=["尊享PLUS"])
     )
     assert reply.answer_type == "clarify" and "您是指“海外就诊服务”吗" in reply.text and "签证" not in reply.text
+
+
+def test_a_detail_question_with_a_misspelt_name_is_answered_from_its_words_once_confirmed(bot):
+    """ "尊享PLUS海外就珍去日本，签证那块能帮忙吗" read as nothing in particular: once "对对，就它" confirms
+    海外就诊服务, the message before it (Turn.asked_before) is searched in that service (000 11. 海外就诊服务 /
+    (8) 服务项目: 协助办理医疗签证…身元保证函), not answered with the service's description."""
+    first = bot.answer(Turn(text="尊享PLUS海外就珍去日本，签证那块能帮忙吗", intent="nlu_fallback", products=["尊享PLUS"],
+                            last_question="ask_materials"))  # fmt: skip
+    assert first.slots["last_question"] is None  # the question pending is this one, not the earlier one
+    second = bot.answer(
+        Turn(text="对对，就它", intent="affirm", product=first.slots["product"], pending=first.slots["pending"],
+             last_question=first.slots["last_question"], asked_before="尊享PLUS海外就珍去日本，签证那块能帮忙吗")
+    )  # fmt: skip
+    assert second.service.name == "海外就诊服务" and "身元保证函" in second.text and "您是指" not in second.text
+    assert second.text.index("协助办理医疗签证") < second.text.index("具体以保险合同为准")
+
+
+def test_the_action_passes_the_message_before_while_a_suggestion_is_pending():
+    from rasa_sdk import Tracker
+
+    from actions.actions import turn_from
+
+    events = [
+        {"event": "user", "text": "尊享PLUS海外就珍去日本，签证那块能帮忙吗"},
+        {"event": "bot", "text": "没有找到“海外就珍”这项服务，您是指“海外就诊服务”吗？"},
+        {"event": "user", "text": "对对，就它"},
+    ]
+    latest = {"text": "对对，就它", "intent": {"name": "affirm"}, "entities": []}
+
+    def tracker(slots):
+        return Tracker.from_dict({"sender_id": "u1", "slots": slots, "latest_message": latest, "events": events})
+
+    assert turn_from(tracker({"pending": "service:海外就诊服务"})).asked_before == events[0]["text"]
+    assert turn_from(tracker({})).asked_before is None  # nothing pending: nothing to carry

@@ -18,7 +18,7 @@ from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct, named_in
-from actions.policy.turn import SERVICE_SUGGESTION
+from actions.policy.turn import QUESTION_INTENTS, SERVICE_SUGGESTION
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
 from knowledge.english import is_english
@@ -671,7 +671,8 @@ def _answer(need: Need) -> Answer:
         return not_offered(need, need.r.lookup)
     if need.r.lookup.problem == "misspelt":  # whatever is asked, the name is confirmed first (no other reading)
         answer = confirm_service(need, need.r.lookup)
-        answer.asked = q.intent  # answered once the name is confirmed
+        answer.asked = q.intent  # answered once the name is confirmed: this question, not an earlier one
+        answer.slots["last_question"] = q.intent if q.intent in QUESTION_INTENTS else None
         return answer
     answer = list_question(need) or HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:

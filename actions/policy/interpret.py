@@ -152,6 +152,10 @@ def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Cali
     service = suggested_service(turn.pending)
     if service is not None:
         slots = {**q.slots, "service": service}
+        if turn.asked_before and not turn.last_question:
+            # "尊享PLUS海外就珍去日本，签证那块能帮忙吗" read as nothing in particular: its words are searched
+            # in the service now confirmed, as if it had been named right
+            return replace(q, intent="nlu_fallback", text=turn.asked_before, service_words=service, slots=slots)
         return replace(q, intent=turn.last_question or "ask_service_info", service_words=service, slots=slots)
     slots = {**q.slots, "place": turn.pending}
     return replace(q, intent=turn.last_question or "ask_coverage", place_words=turn.pending, slots=slots)

@@ -134,7 +134,8 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
         # "海外就珍": a name's first characters (海外) are a name of their own, and with the slip after them
         # the stretch is a longer name misspelt; asked about, like any misspelt name, not used silently
         typo = misspelt_service(kb, product, candidates, question.text)
-        if typo is not None and any(w in typo.words and w != typo.words for w in question.service_words):
+        words = question.service_words
+        if typo is not None and typo.words and words in typo.words and words != typo.words:
             lookup = typo
     return Resolved(product, candidates, named, lookup)
 

@@ -42,6 +42,7 @@ class Turn:
     pending: Optional[str] = None  # a place or a service we suggested ("您是指…吗"): see suggested_service
     ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
     heard_places: List[str] = field(default_factory=list)  # words that sound like a place ("杭洲"): see understand
+    asked_before: Optional[str] = None  # the message before this one: what a "是的" to "您是指…吗" confirms
 
 
 def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
