@@ -104,7 +104,13 @@ class RestClient:
             url = f"{self.base}/conversations/{urllib.parse.quote(sender)}/tracker{query}"
             with urllib.request.urlopen(url, timeout=self.timeout) as resp:
                 tracker = json.loads(resp.read().decode("utf-8"))
-            return tracker.get("latest_message")
+            latest = tracker.get("latest_message") or {}
+            if latest.get("intent"):
+                return latest
+            # Rasa's core fallback reverts the message it answered ("rewind"), which empties latest_message;
+            # the NLU's reading is still in the message's own event
+            said = [e for e in tracker.get("events") or [] if e.get("event") == "user"]
+            return said[-1].get("parse_data") if said else latest
         except (urllib.error.URLError, ValueError, OSError):
             return None
 

@@ -195,6 +195,34 @@ def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
     assert summary["nlu_mismatches"][0]["nlu_failures"] == ["intent: expected ask_advance_notice, got ask_time"]
 
 
+class FakeRewoundTracker(FakeAssistant):
+    """The tracker as Rasa 3.6 gives it after its core fallback answered a message: the fallback reverts
+    the message ("rewind"), so latest_message is empty; the message's user event keeps its parse_data."""
+
+    def do_GET(self):  # noqa: N802
+        said = {"event": "user", "text": "提前多久", "parse_data": {"intent": {"name": "stop_request"}, "entities": []}}
+        events = [{"event": "action", "name": "action_listen"}, said, {"event": "rewind"}]
+        data = json.dumps({"latest_message": {}, "events": events}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_the_intent_of_a_message_the_core_fallback_reverted_is_read_from_its_event(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRewoundTracker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
+        cases = [
+            {"id": "nlu", "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "stop_request"}}]}
+        ]
+        results = run([load_suite(_suite(tmp_path, cases))], url, progress=False)
+    finally:
+        server.shutdown()
+    assert results[0].turns[0].intent == "stop_request" and results[0].passed_strict
+
+
 def test_a_question_table_runs_like_a_suite_and_its_failures_come_back_as_tables(fake_url, tmp_path, capsys):
     from openpyxl import load_workbook
 

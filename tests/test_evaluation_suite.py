@@ -24,7 +24,7 @@ SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # across words): first-written 497/516 = 96.3%, strict 486 = 94.2%; issue-12 cases 209/272 = 76.8%, strict
 # 198 = 72.8%; the whole suite 706/788 = 89.6%.  2026-12-03 (readings named by the value asked, misspelt longer
 # names, the verdict before a request, a sentence on each thing compared, the conversation's service when unsure):
-# first-written 504/516 = 97.7%, strict 492 = 95.3%; issue-12 cases 243/272 = 89.3%, strict 230 = 84.6%; the whole
+# first-written 504/516 = 97.7%, strict 492 = 95.3%; issue-12 cases 243/272 = 89.3%, strict 231 = 84.9%; the whole
 # suite 747/788 = 94.8%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
@@ -46,7 +46,7 @@ MIN_BY_KIND = {  # the first-written cases, by kind
     "faq": 0.87,  # 29/31
 }
 MIN_TOPIC_PASS_RATE = 0.875  # the issue-12 cases, all topics (243/272: 238 needed)
-MIN_TOPIC_STRICT_PASS_RATE = 0.83  # 230/272: 226 needed
+MIN_TOPIC_STRICT_PASS_RATE = 0.83  # 231/272: 226 needed
 MIN_BY_TOPIC = {  # the topics at or near 100%, each letting one or two more fail
     "safety": 0.88,
     "services_at": 0.85,
