@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from answering import ask
 
-from actions.answers import Answerer, Turn, join_places
+from actions.answers import Answerer, join_places
 
 
 @pytest.fixture(scope="module")
 def bot(kb):
     return Answerer(kb)
-
-
-def ask(bot, text, intent, **kw):
-    return bot.answer(Turn(text=text, intent=intent, **kw))
 
 
 def test_coverage_yes_with_source_and_payload(bot):

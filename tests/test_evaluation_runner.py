@@ -165,61 +165,48 @@ def test_bad_suite_is_reported(tmp_path):
 
 
 class FakeTracker(FakeAssistant):
-    """The REST channel plus the tracker API, where every message is read as ask_time."""
+    """The REST channel plus the tracker API, answering every tracker request with ``tracker``."""
+
+    tracker: dict = {"latest_message": {"intent": {"name": "ask_time"}, "entities": []}}
 
     def do_GET(self):  # noqa: N802
-        data = json.dumps({"latest_message": {"intent": {"name": "ask_time"}, "entities": []}}).encode()
+        data = json.dumps(self.tracker).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(data)
 
 
-def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTracker)
+def _run_with_tracker(tmp_path, tracker: dict, intent: str):
+    """One case, "提前多久" expecting 12小时 and ``intent``, run against a stand-in whose tracker API gives ``tracker``."""
+    handler = type("Tracker", (FakeTracker,), {"tracker": tracker})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
-        cases = [
-            {
-                "id": "nlu",
-                "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "ask_advance_notice"}}],
-            }
-        ]
-        results = run([load_suite(_suite(tmp_path, cases))], url, progress=False)
+        cases = [{"id": "nlu", "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": intent}}]}]
+        return run([load_suite(_suite(tmp_path, cases))], url, progress=False)
     finally:
         server.shutdown()
+
+
+def test_intent_mismatch_is_reported_but_does_not_fail_a_right_answer(tmp_path):
+    results = _run_with_tracker(tmp_path, FakeTracker.tracker, "ask_advance_notice")  # every message read as ask_time
     summary = summarise(results, "fake")
     assert summary["overall"]["pass_rate"] == 1.0 and summary["overall"]["strict_pass_rate"] == 0.0
     assert summary["intent_accuracy"] == 0.0
     assert summary["nlu_mismatches"][0]["nlu_failures"] == ["intent: expected ask_advance_notice, got ask_time"]
 
 
-class FakeRewoundTracker(FakeAssistant):
+def test_the_intent_of_a_message_the_core_fallback_reverted_is_read_from_its_event(tmp_path):
     """The tracker as Rasa 3.6 gives it after its core fallback answered a message: the fallback reverts
     the message ("rewind"), so latest_message is empty; the message's user event keeps its parse_data."""
-
-    def do_GET(self):  # noqa: N802
-        said = {"event": "user", "text": "提前多久", "parse_data": {"intent": {"name": "stop_request"}, "entities": []}}
-        events = [{"event": "action", "name": "action_listen"}, said, {"event": "rewind"}]
-        data = json.dumps({"latest_message": {}, "events": events}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(data)
-
-
-def test_the_intent_of_a_message_the_core_fallback_reverted_is_read_from_its_event(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRewoundTracker)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/webhooks/rest/webhook"
-        cases = [
-            {"id": "nlu", "turns": [{"user": "提前多久", "expect": {"facts": ["12小时"], "intent": "stop_request"}}]}
-        ]
-        results = run([load_suite(_suite(tmp_path, cases))], url, progress=False)
-    finally:
-        server.shutdown()
+    said = {"event": "user", "text": "提前多久", "parse_data": {"intent": {"name": "stop_request"}, "entities": []}}
+    rewound = {
+        "latest_message": {},
+        "events": [{"event": "action", "name": "action_listen"}, said, {"event": "rewind"}],
+    }
+    results = _run_with_tracker(tmp_path, rewound, "stop_request")
     assert results[0].turns[0].intent == "stop_request" and results[0].passed_strict
 
 

@@ -4,6 +4,7 @@ list), the whole list (real store, no model; the lists and definitions as the ma
 from __future__ import annotations
 
 import pytest
+from answering import ask
 
 from actions.policy import Answerer, Turn
 from knowledge.lists import find_item, find_item_name, item_name, item_names, item_parts
@@ -187,13 +188,7 @@ def test_a_part_asked_yes_or_no_is_answered_from_the_list(bot):
 def test_an_item_named_by_a_rare_word_in_a_long_story_asked_yes_or_no_is_about_the_list(bot):
     """ "我爸帕金森十来年了，吃药都压不住，…第二诊疗他能用吗" (read as out of scope): 帕金森 is rare in the
     manuals and names an item; the yes/no question is about the list, whatever else the message tells."""
-    reply = bot.answer(
-        Turn(
-            text="我爸帕金森十来年了，吃药都压不住，平安健康险的第二诊疗他能用吗",
-            intent="out_of_scope",
-            products=["平安健康险"],
-            services=["第二诊疗"],
-        )
-    )
+    text = "我爸帕金森十来年了，吃药都压不住，平安健康险的第二诊疗他能用吗"
+    reply = ask(bot, text, "out_of_scope", products=["平安健康险"], services=["第二诊疗"])
     assert "中有“严重帕金森病”" in reply.text and "手册中的定义" in reply.text
     assert "严重帕金森病。\n" not in reply.text  # the item is its name: not shown twice

@@ -4,6 +4,7 @@ request in progress (real store, no model)."""
 from __future__ import annotations
 
 import pytest
+from answering import ask
 
 from actions.policy import Answerer, Turn
 from actions.policy.lists import OTHER_INSURERS
@@ -12,10 +13,6 @@ from actions.policy.lists import OTHER_INSURERS
 @pytest.fixture(scope="module")
 def bot(kb):
     return Answerer(kb)
-
-
-def ask(bot, text, intent, **kw):
-    return bot.answer(Turn(text=text, intent=intent, **kw))
 
 
 def test_no_outside_insurer_names_a_product_of_the_store(kb):

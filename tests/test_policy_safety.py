@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from answering import ask
 
 from actions.policy import Answerer, Turn
 from actions.policy.interpret import interpret
@@ -21,10 +22,6 @@ NO_ADVICE = "我不能提供医疗或用药建议"
 @pytest.fixture(scope="module")
 def bot(kb):
     return Answerer(kb)
-
-
-def ask(bot, text, intent, **kw):
-    return bot.answer(Turn(text=text, intent=intent, **kw))
 
 
 @pytest.mark.parametrize(
