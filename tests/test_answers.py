@@ -87,6 +87,18 @@ def test_question_the_manual_does_not_answer_says_so_with_the_hotline(bot):
     assert reply.answer_type == "not_stated" and "没有写明" in reply.text and "10109955" in reply.text
 
 
+def test_who_may_use_a_service_unstated_is_answered_by_what_it_covers(bot):
+    # 001 manual, （二）预授权申请 / 1. 什么是预授权？: no sentence on who may apply, but the list of
+    # treatments that need it ("需要预授权的项目：1) 所有住院治疗; … 单价人民币 8,000 元及以上的治疗、单项检查")
+    reply = ask(
+        bot, "众安2023版什么情况下需要做预授权", "ask_eligibility", products=["众安2023版"], services=["预授权"]
+    )
+    assert "手册没有写明适用人群和使用条件" in reply.text
+    assert "所有住院治疗、化学治疗" in reply.text and "8,000 元" in reply.text
+    assert ";、" not in reply.text and "“、" not in reply.text  # the list's separators as extracted are not shown
+    assert "1. 什么是预授权？" in reply.text and reply.answer_type == "service_info"
+
+
 def test_service_not_in_the_product(bot):
     reply = ask(
         bot, "安盛的住院陪护在杭州能用吗", "ask_coverage", products=["安盛"], services=["住院陪护"], places=["杭州"]

@@ -45,6 +45,10 @@ PRODUCT_RULES: Dict[str, Tuple[str, str]] = {
 # A product rule no manual sentence states, asked about one service, is answered by the service's
 # facts of a related kind: whether someone else may use it ("我女儿可以用我的名额吗") is who may use it.
 RELATED_QUESTIONS = {"ask_sharing": "ask_eligibility"}
+# Questions a service's description answers when the manual states nothing of their own kind for it:
+# who or what a service is for is what it covers ("会员在接受以下任何一项治疗…之前都必须获得事先授权"),
+# said after "手册没有写明适用人群和使用条件" rather than a bare "not stated".
+DESCRIBED_BY_CONTENT = frozenset({"ask_eligibility"})
 # Facts of a service that can differ within one manual and are shown side by side when they do.
 CONFLICT_KEYS = {"ask_advance_notice": "hours"}
 # How many rules of a product a rule answer shows.
@@ -264,11 +268,15 @@ def service_facts(n: Need) -> Answer:
     focus = focus_on(n, svc, [f.text for f in facts])
     if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
         return focus_answer(svc, focus)
+    described = not facts and n.q.intent in DESCRIBED_BY_CONTENT
+    if described:  # "什么情况下需要做预授权": what the service is for is the manual's whole answer
+        kinds, answer_type = SERVICE_FACTS["ask_service_info"]
+        facts = [f for k in kinds for f in facts_of(svc, k)]
     if not facts:
         return not_stated(n, svc, n.q.intent)
     conflict_key = CONFLICT_KEYS.get(n.q.intent)
     conflict = bool(conflict_key) and _conflicting(facts, conflict_key or "")
-    related_only = not facts_of(svc, kinds[0])  # only the related kinds ("time.duration" for a usage limit)
+    related_only = described or not facts_of(svc, kinds[0])  # only related kinds ("time.duration" for a usage limit)
     return Answer(
         "service_facts",
         answer_type,
@@ -282,7 +290,7 @@ def service_facts(n: Need) -> Answer:
             "conflict": conflict and not related_only,
             "related_only": related_only,
             "whole": answer_type == "materials",  # a list of materials is only useful whole
-            "items": n.q.intent == "ask_service_info" and bool(svc.items),
+            "items": (n.q.intent == "ask_service_info" or described) and bool(svc.items),
         },
         extra={"conflict": (conflict or related_only) and conflict_key is not None, "focus": bool(focus)},
     )

@@ -14,7 +14,7 @@ from actions.policy.answer import Answer, Focus
 from actions.policy.reply import Reply
 from actions.policy.reply import unique as unique_sources
 from actions.policy.text import clean, distinct
-from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, Source
+from knowledge.api import ContactInfo, CoverageResult, FactInfo, ProductInfo, ServiceInfo, Source
 from knowledge.gaps import MAX_WORDS, Gap
 from knowledge.lists import item_name
 from service_requests.wording import NOTHING_TO_CANCEL
@@ -288,7 +288,7 @@ def _service_facts(a: Answer) -> Worded:
     prefix = "手册中有不同说法，都列给您：\n" if d["conflict"] else ""
     if d["related_only"]:
         prefix = f"手册没有写明{label}，相关内容：\n"
-    items = f"\n{svc.items_title or '服务项目'}：" + "、".join(svc.items) if d["items"] else ""
+    items = items_line(svc) if d["items"] else ""
     limit = len(a.facts) if d["whole"] else MAX_FACTS
     text = (
         f"{svc.product.name}的{svc.name}（{label}）：\n{focus_line(a.focus)}{prefix}{facts_text(a.facts, limit)}{items}"
@@ -300,8 +300,15 @@ def _focus_answer(a: Answer) -> Worded:
     svc = a.service
     text = f"{svc.product.name}的{svc.name}：\n" + "\n".join(clean(t) for t in a.focus.texts)
     if a.focus.kind == "content" and svc.items:  # "以下任何一项": the items it points to
-        text += f"\n{svc.items_title or '服务项目'}：" + "、".join(i.rstrip("；;。") for i in svc.items) + "。"
+        text += items_line(svc)
     return _sourced(a, text), []
+
+
+def items_line(svc: ServiceInfo) -> str:
+    """The service's printed list on one line, each item without the separators it was printed with
+    (the extracted text keeps "所有住院治疗;" and a stray "“" after some items)."""
+    items = [clean(i).rstrip("；;。、“”\"' ") for i in svc.items]
+    return f"\n{svc.items_title or '服务项目'}：" + "、".join(i for i in items if i) + "。"
 
 
 # A list longer than this is shown by its items' names only.
