@@ -60,3 +60,15 @@ def test_what_two_services_do_compared_shows_each_ones_content(bot):
         Turn(text=text, intent="ask_compare", products=["PLUS", "众安增值服务"], services=["上门护理", "家庭护理"])
     )
     assert reply.text.count("服务内容：") == 2 and "20多项" in reply.text and "打针" in reply.text
+
+
+def test_a_service_whose_manual_states_the_detail_twice_differently_shows_both(bot):
+    # 004 manual, 6.7 天住院陪护: "6.2 服务标准" asks for 12 hours' notice, its own Q&A (6.4) for 24
+    reply = bot.answer(
+        Turn(text="平安的住院陪护和就医陪诊各要提前多久申请", intent="ask_compare", products=["平安"],
+             services=["住院陪护", "就医陪诊"])
+    )  # fmt: skip
+    row = next(line for line in reply.text.split("【") if line.startswith("平安健康 医疗险·7天住院陪护"))
+    assert "（手册中有不同说法）" in row and "提前 12 小时" in row and "提前 24 小时" in row
+    escort = next(line for line in reply.text.split("【") if line.startswith("平安健康 医疗险·就医陪诊"))
+    assert "不同说法" not in escort and "提前 48 小时" in escort

@@ -465,10 +465,14 @@ def compare(n: Need) -> Answer:
     asked = compared_detail(n.q.detail)
     details: List[Optional[Focus]] = []
     asked_facts: List[List[FactInfo]] = []
+    differing: List[bool] = []  # a row whose manual states the thing asked twice, differently
     for x in rows:
         svc = n.kb.service(x["product_id"], x["service"])
         facts = _compared_facts(n, svc, asked) if svc is not None else []
         asked_facts.append(facts)
+        differing.append(
+            bool(CONFLICT_KEYS.get(asked or "")) and _conflicting(facts, CONFLICT_KEYS.get(asked or "", ""))
+        )
         sources += [svc.source(f.section) for f in facts] if svc is not None else []
         # "有啥区别" asks no detail: the usual rows; "报告是纸的吗" does
         words = [w for w in asked_words(n.q.detail, svc) if not any(c in w for c in COMPARING_WORDS)] if svc else []
@@ -481,7 +485,12 @@ def compare(n: Need) -> Answer:
         "comparison",
         topic=asked if any(asked_facts) else None,
         sources=sources,
-        data={"rows": rows, "details": details if any(details) or any(asked_facts) else [], "asked_facts": asked_facts},
+        data={
+            "rows": rows,
+            "details": details if any(details) or any(asked_facts) else [],
+            "asked_facts": asked_facts,
+            "differing": differing,
+        },
         extra={"products": [x["product"] for x in rows], "compared": asked},
     )
 
@@ -496,6 +505,11 @@ def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[Fac
         hit = n.kb.focus_passage(n.q.detail, svc)
         if hit is not None:  # the one on the detail first ("出报告" among several durations)
             facts = sorted(facts, key=lambda f: f.text != hit["text"])
+        key = CONFLICT_KEYS.get(asked)
+        if key and _conflicting(
+            facts, key
+        ):  # the manual says 12 and 24 hours: one of each, as one service's answer does
+            facts = [f for i, f in enumerate(facts) if f.data.get(key) not in {g.data.get(key) for g in facts[:i]}]
         return facts[:2]
     if asked == "ask_hotline":
         return [f for f in facts_of(svc, "channel") if PHONE_NUMBER.search(f.text)][:2]

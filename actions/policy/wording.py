@@ -423,12 +423,14 @@ def _comparison(a: Answer) -> Worded:
     lines = []
     details = a.data.get("details") or [None] * len(a.data["rows"])
     asked_facts = a.data.get("asked_facts") or [[] for _ in a.data["rows"]]
-    for row, detail, facts in zip(a.data["rows"], details, asked_facts, strict=True):
+    differing = a.data.get("differing") or [False] * len(a.data["rows"])
+    for row, detail, facts, differ in zip(a.data["rows"], details, asked_facts, differing, strict=True):
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
         line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}"
         if facts:
-            line += f"\n  {LABELS.get(a.topic or '', '关于您问的')}：" + "；".join(
-                distinct([clean(f.text) for f in facts])
+            line += (
+                f"\n  {LABELS.get(a.topic or '', '关于您问的')}{'（手册中有不同说法）' if differ else ''}："
+                + "；".join(distinct([clean(f.text) for f in facts]))
             )
         elif a.topic:  # the others' facts of the kind are shown: this one's manual does not state it
             line += f"\n  {LABELS.get(a.topic, '关于您问的')}：手册未写明" + (
