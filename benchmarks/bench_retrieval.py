@@ -92,6 +92,32 @@ Not adopted: w 0.5 is one right sentence better and two wrong ones fewer on each
 end the suite lost 9 cases for 1 (the lower threshold shows sentences where a gap or a structured
 answer was right, and a short last clause, "能保证吗", drops what the story asked about).
 
+More hooks and a second check set (2026-12-04). Six helper sessions, seeing only the manuals and
+the store's passages, wrote 784 hooks with 1831 more asks (hooks/*_more_c.yml, *_more_d.yml: 2-4
+new ways to ask for nearly every sentence); six others, seeing neither the hooks nor any other set,
+wrote knowledge/retrieval/dev_b.yml (228 questions; 187 kept, 162 answerable and 25 not, after
+dropping those near-equal to the suite, the NLU data or dev.yml), a check set on which nothing is
+calibrated ("check b", all of it). Each option at its threshold calibrated on dev.yml's calibration
+half as before:
+
+    option                       thr     calibration: top1  right wrong false | check: top1  right wrong false | check b: top1  right wrong false
+    hooks of 2026-12-02 (before) 9.356                83.8  82.5   8.8  4/11  |        83.3  79.5  14.1  4/10  |          76.5  73.5  18.5 18/25
+      each hook alone            9.413                85.0  82.5   8.8  4/11  |        85.9  82.1  14.1  4/10  |          77.2  74.7  18.5 19/25
+    + the new hooks (CHOSEN)     5.293                87.5  87.5   8.8  5/11  |        89.7  89.7  10.3  5/10  |          75.9  75.9  22.8 22/25
+      each hook alone            2.392                90.0  90.0   7.5  5/11  |        87.2  87.2  12.8  6/10  |          80.2  80.2  18.5 24/25
+
+("each hook alone": FocusOptions.hooks_each, every ask its own BM25 document and a sentence scored
+as its best-matching ask, the usual 相似问 matching, instead of all of a sentence's asks as one
+document whose length dilutes each.) The new hooks rank the right sentence first more often on
+dev.yml (check half 83.3 -> 89.7) but not on check b (76.5 -> 75.9), where the lower threshold
+shows more right sentences and more wrong ones; end to end the suite answered 755 of 788 cases
+against 753 with the earlier hooks (both with knowledge/gaps.py's rare-word rule). Scoring each hook
+alone ranks best on check b too (80.2) but calibrates to 2.39, which shows a sentence for nearly
+every question (24 of 25 unanswerable ones on check b; the suite fell to 749, out-of-scope
+questions answered with a sentence), so it is not adopted; on the larger calibration half of both
+files together the objective was flat from 5 to 20 (within 5 of its best), which is why one half of
+80 answerable questions sets a threshold this loosely.
+
 A second sentence beside the best (2026-12-03, `--second`; knowledge.api.second_focus): when the
 search scores another sentence of the service at least a share of the best's, both are shown. At
 the shipped threshold, right sentence among those shown / wrong only / second sentences shown
@@ -147,7 +173,7 @@ sys.path.insert(0, str(ROOT))
 from evaluation.heldout import store_finder  # noqa: E402
 from evaluation.suite import load_suite  # noqa: E402
 from knowledge.api import FOCUS_MIN_SCORE, KnowledgeBase, pick_focus, second_focus  # noqa: E402
-from knowledge.retrieval import DevItem, load_dev, split  # noqa: E402
+from knowledge.retrieval import DEV_B_PATH, DevItem, load_dev, split  # noqa: E402
 from knowledge.search import FOCUS, QUESTION_WORDS, FocusOptions  # noqa: E402
 from knowledge.vocabulary import MentionFinder  # noqa: E402
 
@@ -301,6 +327,9 @@ OPTIONS: List[Tuple[str, Optional[FocusOptions]]] = [
     ("+hooks.5", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.5, answer_bonus=4, hooks=0.5)),
     ("+hooks1", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.5, answer_bonus=4, hooks=1.0)),
     ("+hooks2", FocusOptions(chars=1.0, synonyms=True, synonym_weight=0.5, answer_bonus=4, hooks=2.0)),
+    ("+each1", replace(FOCUS, hooks_each=True)),
+    ("+each.5", replace(FOCUS, hooks_each=True, hooks=0.5)),
+    ("+each2", replace(FOCUS, hooks_each=True, hooks=2.0)),
     ("+last.3", replace(FOCUS, last_clause=0.3)),
     ("+last.5", replace(FOCUS, last_clause=0.5)),
     ("+last.7", replace(FOCUS, last_clause=0.7)),
@@ -370,6 +399,7 @@ def main(argv: Sequence[str] = ()) -> None:
     finder = store_finder(kb)
     calibration, check = split(load_dev())
     cal, chk = cases(kb, calibration, finder), cases(kb, check, finder)
+    chk_b = cases(kb, load_dev(DEV_B_PATH), finder)  # the second check set, whole
     sc = suite_cases(kb, finder)
     show = "--failures" in argv
     by_kind = "--kinds" in argv
@@ -391,6 +421,7 @@ def main(argv: Sequence[str] = ()) -> None:
         print(f"== {name}: {opt or 'kb.search, word BM25'}; threshold {t:.3f} (calibration half)")
         print("  " + line("calibration", outcomes(rc, t)))
         print("  " + line("check", outcomes(rk, t)))
+        print("  " + line("check b", outcomes(measure(rank, chk_b), t)))
         print(suite_line(rank, sc, t))
         if by_kind:
             print("  check half" + kinds_line(rk, t if opt is not None else BEFORE_MIN_SCORE))

@@ -54,7 +54,10 @@ class FocusOptions:
     one service's passages ``answer_bonus`` is added to it besides (0: off), so that "半夜三点能看吗"
     finds the sentence with the hours when no word of the question is in it;
     ``hooks``: the ways customers ask for a sentence (knowledge/retrieval/hooks/) are scored
-    like the sentence, at this weight of its own score;
+    like the sentence, at this weight of its own score; with ``hooks_each`` every way is a
+    document of its own and a sentence scores as its best-matching one (the 标准问 / 相似问 pattern:
+    a question is matched against each similar question), else all of them are one document, whose
+    length grows with their number and dilutes each one;
     ``normalise``: divide each BM25 by the most the question could score (the sum of its terms'
     ``idf * (k1 + 1)``), so that the score says how much of the question a passage covers and one
     threshold serves short and long questions alike.
@@ -67,6 +70,7 @@ class FocusOptions:
     answer_types: float = 0.0
     answer_bonus: float = 0.0
     hooks: float = 0.0  # weight of the question hooks' BM25 (words and character pairs), 0: off
+    hooks_each: bool = False  # each hook scored alone, a passage's the best of its hooks'
     last_clause: float = 0.0  # share of the score given to the question's last clause alone, 0: off
 
 
@@ -77,7 +81,9 @@ WORDS_ONLY = FocusOptions()
 # top-1 from 73.8% to 76.2% (check half 71.8% -> 73.1%, wrong sentences 20.5% -> 19.2%); with the
 # multiplier as well it ties there, so the one parameter is kept.  The question hooks
 # (knowledge/retrieval/hooks/, 233 sentences, 640 questions) at weight 1: calibration half 77.5% -> 83.8% (0.5:
-# 82.5%, 2: 81.2%), check half 73.1% -> 80.8%, wrong sentences 19.2% -> 17.9%.
+# 82.5%, 2: 81.2%), check half 73.1% -> 80.8%, wrong sentences 19.2% -> 17.9%.  With 1831 more
+# asks (2026-12-04), each hook scored alone (hooks_each) ranks better but calibrates to a threshold
+# that shows a sentence for nearly every question; not adopted (benchmarks/bench_retrieval.py).
 FOCUS = FocusOptions(synonyms=True, chars=1.0, synonym_weight=0.5, answer_bonus=4.0, hooks=1.0)
 
 
@@ -184,12 +190,19 @@ def tokenize(text: str) -> List[str]:
 class PassageSearch:
     """BM25 index over (product_id, service_id, kind, title, text, section) tuples."""
 
-    def __init__(self, passages: Sequence[Tuple], hooks: Optional[Dict[int, str]] = None) -> None:
+    def __init__(self, passages: Sequence[Tuple], hooks: Optional[Dict[int, Sequence[str]]] = None) -> None:
         """``hooks``: for a passage's index, the questions customers ask for it (indexed apart, never shown)."""
         self.passages = list(passages)
-        hook_texts = [(hooks or {}).get(i, "") for i in range(len(self.passages))]
+        hook_texts = [" ".join((hooks or {}).get(i, ())) for i in range(len(self.passages))]
         self.hook_words = BM25Okapi([tokenize(h) or ["∅"] for h in hook_texts])
         self.hook_chars = BM25Okapi([char_bigrams(h) or ["∅"] for h in hook_texts])
+        # each hook alone, and the hooks of each passage by their index in it
+        asks = [(i, a) for i in range(len(self.passages)) for a in (hooks or {}).get(i, ())] or [(-1, "")]
+        self.ask_words = BM25Okapi([tokenize(a) or ["∅"] for _, a in asks])
+        self.ask_chars = BM25Okapi([char_bigrams(a) or ["∅"] for _, a in asks])
+        self._asks_of: Dict[int, List[int]] = {}
+        for k, (i, _) in enumerate(asks):
+            self._asks_of.setdefault(i, []).append(k)
         self.bm25 = BM25Okapi([tokenize(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
         # built with the word index (well under a second), so that a server's prepare_search builds both
         self.char_index = BM25Okapi([char_bigrams(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
@@ -280,7 +293,21 @@ class PassageSearch:
                 if terms:
                     for k, sc in enumerate(index.get_batch_scores(terms, ids)):
                         total[k] += w * sc / bound
-        if opt.hooks:
+        if opt.hooks and opt.hooks_each:
+            asks = [a for i in ids for a in self._asks_of.get(i, [])]
+            best: Dict[int, float] = {}
+            if asks:
+                scores = [0.0] * len(asks)
+                for index, terms_of in ((self.ask_words, tokenize), (self.ask_chars, lambda t: query_bigrams(t, skip))):
+                    own = [t for t in terms_of(text) if t not in skip]
+                    if own:
+                        scores = [a + b for a, b in zip(scores, index.get_batch_scores(own, asks), strict=True)]
+                owner = {a: i for i in ids for a in self._asks_of.get(i, [])}
+                for a, sc in zip(asks, scores, strict=True):
+                    best[owner[a]] = max(best.get(owner[a], 0.0), sc)
+            for k, i in enumerate(ids):
+                total[k] += opt.hooks * best.get(i, 0.0)
+        elif opt.hooks:
             for index, terms_of in ((self.hook_words, tokenize), (self.hook_chars, lambda t: query_bigrams(t, skip))):
                 own = [t for t in terms_of(text) if t not in skip]
                 if own:

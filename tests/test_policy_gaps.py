@@ -105,3 +105,25 @@ def test_a_value_printed_nowhere_and_a_thing_never_mentioned_are_said_first(kb):
         Turn(text="PLUS院内陪护会提醒吃药吗", intent="ask_service_info", products=["PLUS"], services=["院内陪护"])
     )
     assert "gap" not in reply.payload()["answer"] and "给药提醒" in reply.text
+
+
+def test_a_specific_thing_the_whole_manual_never_mentions_is_said_although_a_sentence_matched(kb):
+    from knowledge.gaps import RARE_WORD_FREQUENCY, unmentioned_words
+
+    # 003 远程问诊: the search finds the sentence on what the doctor does (用药咨询 …), but the manual
+    # says nothing anywhere of a sick note; the reply says so first, then shows the sentence
+    bot = Answerer(kb)
+    reply = bot.answer(
+        Turn(text="安盛电话问诊的医生能给我开病假条吗", intent="ask_service_info", products=["安盛"],
+             services=["电话问诊"])
+    )  # fmt: skip
+    assert reply.text.startswith("手册中没有提到“病假条”。手册中相关的说明："), reply.text
+    assert "用药咨询" in reply.text
+    # an everyday word (现在: far more common than the limit in jieba's dictionary) is how people talk
+    assert unmentioned_words("现在要带身份证吗", "身份证", RARE_WORD_FREQUENCY) == ()
+    assert unmentioned_words("现在要带身份证吗", "身份证") == ("现在",)
+    # 004 就医陪诊: a sentence matches and nothing rare is named: no gap
+    reply = bot.answer(
+        Turn(text="平安陪诊员现在能约上吗", intent="ask_service_info", products=["平安"], services=["陪诊"])
+    )
+    assert "gap" not in reply.payload()["answer"]
