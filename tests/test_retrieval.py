@@ -19,7 +19,7 @@ import pytest
 from evaluation.heldout import overlaps, store_finder, training_questions
 from evaluation.suite import load_suite, questions
 from knowledge.api import FOCUS_MIN_SCORE, KnowledgeBase
-from knowledge.retrieval import DEV_B_PATH, DEV_PATH, GAPS_DEV_PATH, load_dev, split
+from knowledge.retrieval import DEV_B_PATH, DEV_PATH, GAPS_DEV_PATH, PRODUCT_DEV_PATH, load_dev, split
 from knowledge.search import FOCUS, char_bigrams, expand, synonym_groups
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,8 @@ def _fold(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path, least, unanswerable", [(DEV_PATH, 120, 20), (DEV_B_PATH, 150, 20), (GAPS_DEV_PATH, 60, 40)]
+    "path, least, unanswerable",
+    [(DEV_PATH, 120, 20), (DEV_B_PATH, 150, 20), (GAPS_DEV_PATH, 60, 40), (PRODUCT_DEV_PATH, 150, 40)],
 )
 def test_every_expected_sentence_is_in_the_manual_and_in_the_searched_passages(kb, path, least, unanswerable):
     manuals = {p.id: _fold((MANUALS / p.manual).read_text("utf-8")) for p in kb.products()}
@@ -136,7 +137,7 @@ def test_the_split_is_deterministic_and_each_half_covers_every_product():
 
 
 def test_the_development_sets_are_held_out_from_the_suite_the_nlu_data_and_each_other(kb):
-    dev = [i.q for i in load_dev() + load_dev(DEV_B_PATH)]
+    dev = [i.q for i in load_dev() + load_dev(DEV_B_PATH) + load_dev(PRODUCT_DEV_PATH)]
     gaps = [i.q for i in load_dev(GAPS_DEV_PATH)]
     finder = store_finder(kb)
     suite = questions([load_suite(p) for p in sorted((ROOT / "evaluation" / "suites").glob("*.yml"))])
@@ -178,15 +179,30 @@ def test_a_question_asking_for_a_kind_of_value_prefers_the_sentence_that_prints_
 
 def test_a_services_sentence_far_above_the_products_own_is_the_focus():
     """Without a service named the product's own rules come first, unless a service's sentence scores
-    twice as high ("家里人自己开车接我出院，能给点交通补贴吗": 出院交通's Q&A, not the sharing rule)."""
-    from knowledge.api import pick_focus
+    OTHER_SERVICE_FACTOR times as high ("家里人自己开车接我出院，能给点交通补贴吗": 出院交通's Q&A, not
+    the sharing rule)."""
+    from knowledge.api import OTHER_SERVICE_FACTOR, pick_focus
 
+    k, t = OTHER_SERVICE_FACTOR, 9.36
     own = {"service_id": None, "score": 12.0, "text": "共享规则"}
-    far = {"service_id": 7, "score": 30.0, "text": "不能现金补贴"}
-    near = {"service_id": 7, "score": 20.0, "text": "不能现金补贴"}
-    assert pick_focus([far, own], False, 9.36) is far
-    assert pick_focus([near, own], False, 9.36) is own
-    assert pick_focus([near], False, 9.36) is near  # 2 x 9.36 = 18.72: a service's sentence alone
+    far = {"service_id": 7, "score": k * 12.0, "text": "不能现金补贴"}
+    near = {"service_id": 7, "score": k * 12.0 - 1, "text": "不能现金补贴"}
+    assert pick_focus([far, own], False, t) is far
+    assert pick_focus([near, own], False, t) is own
+    assert pick_focus([{**near, "score": k * t}], False, t) is not None  # a service's sentence alone
+    assert pick_focus([{**near, "score": k * t - 0.01}], False, t) is None
+
+
+def test_the_factor_for_a_services_sentence_is_the_one_calibrated_on_the_product_wide_set(kb):
+    spec = importlib.util.spec_from_file_location("bench_retrieval", ROOT / "benchmarks" / "bench_retrieval.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    from knowledge.api import OTHER_SERVICE_FACTOR
+
+    calibration, _ = split(load_dev(PRODUCT_DEV_PATH))
+    ranked = bench.measure(bench.focus_search(kb, FOCUS), bench.cases(kb, calibration, store_finder(kb)))
+    assert bench.calibrate_factor(ranked) == OTHER_SERVICE_FACTOR
 
 
 def test_the_last_clause_of_a_message_is_the_thing_asked():

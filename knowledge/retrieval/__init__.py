@@ -19,6 +19,9 @@ DEV_PATH = Path(__file__).with_name("dev.yml")
 # A second check set, written later by other sessions in the same way: measured, never calibrated
 # on (the calibration half of dev.yml stays what every threshold was set on).
 DEV_B_PATH = Path(__file__).with_name("dev_b.yml")
+# Questions that name no service (about the product, or a service described): for the factor a
+# service's sentence needs to answer them (knowledge.api.OTHER_SERVICE_FACTOR).
+PRODUCT_DEV_PATH = Path(__file__).with_name("product_dev.yml")
 # Questions the manual does not answer, and look-alikes it does: for what the manual does not state
 # (knowledge/gaps.py, benchmarks/bench_gaps.py); apart from dev.yml, so the focus threshold's
 # calibration half stays as it was.
