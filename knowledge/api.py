@@ -86,7 +86,7 @@ def pick_focus(
     own = [h for h in hits if h["service_id"] is None and h["score"] >= min_score]
     other = [h for h in hits if h["service_id"] is not None and h["score"] >= factor * min_score]
     if own and other and other[0]["score"] >= factor * own[0]["score"]:
-        # "家里人自己开车接我出院，能给交通补贴吗": a service's sentence far above the product's own
+        # a service's sentence far above the product's own (a service described, not named: "出院回家能派个车吗")
         return other[0]
     return (own or other or [None])[0]
 

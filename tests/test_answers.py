@@ -388,3 +388,20 @@ def test_a_question_on_a_products_own_rule_read_as_services_or_a_comparison_gets
     reply = ask(bot, "安盛的服务手册跟保险合同写得不一样的话，听哪个的", "ask_compare", products=["安盛"])
     assert "以保险合同为准" in reply.text and "请问您想比较哪项服务" not in reply.text
     assert ask(bot, "安盛有哪些服务", "ask_services", products=["安盛"]).answer_type == "services"
+
+
+def test_the_services_named_as_examples_are_the_products_own(bot, kb):
+    # 001 尊享e生2023版 offers 直付 and 预授权 only: "例如：住院陪护…" would name services it does not have
+    reply = ask(bot, "尊享e生2023版的那个能用几次", "ask_usage_limit", products=["尊享e生2023版"])
+    assert reply.text == "请问您想了解尊享e生·中高端医疗保险2023版的哪项服务？例如：直付医疗服务、预授权申请。"
+    # no product: one service of each of three products; a comparison: services more than one product offers
+    examples = (
+        ask(bot, "这个服务在杭州能用吗", "ask_coverage", places=["杭州"])
+        .text.split("例如：")[1]
+        .rstrip("。")
+        .split("、")
+    )
+    owners = {s.product.id for s in kb.all_services() if s.name in examples}
+    assert len(set(examples)) == 3 and len(owners) >= 3
+    compared = ask(bot, "哪个更好", "ask_compare").text.split("例如：")[1].rstrip("。").split("、")
+    assert all(len({s.product.id for s in kb.products_offering(name)}) >= 2 for name in compared)

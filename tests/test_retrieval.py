@@ -179,8 +179,7 @@ def test_a_question_asking_for_a_kind_of_value_prefers_the_sentence_that_prints_
 
 def test_a_services_sentence_far_above_the_products_own_is_the_focus():
     """Without a service named the product's own rules come first, unless a service's sentence scores
-    OTHER_SERVICE_FACTOR times as high ("家里人自己开车接我出院，能给点交通补贴吗": 出院交通's Q&A, not
-    the sharing rule)."""
+    OTHER_SERVICE_FACTOR times as high (and as the threshold): a service described, not named."""
     from knowledge.api import OTHER_SERVICE_FACTOR, pick_focus
 
     k, t = OTHER_SERVICE_FACTOR, 9.36

@@ -57,11 +57,36 @@ MAX_RULES = 3
 MAX_STEPS = 8
 
 
+# How many services a question for the service names as examples.
+EXAMPLES = 3
+
+
 # -- when the service or the product is missing ---------------------------------------------
+def example_services(n: Need, compared: bool = False) -> List[str]:
+    """Services to name in "请问您想了解哪项服务？例如：…": the product's own (尊享e生2023版 has no 住院陪护),
+    or, with no product, one of each product's; for a comparison, services more than one product offers."""
+    if n.product is not None and not compared:
+        return [s.name for s in n.kb.services_of(n.product)][:EXAMPLES]
+    out: List[str] = []
+    seen = set()  # one of each product's, so that the examples show the range
+    for svc in n.kb.all_services():
+        if svc.product.id in seen or svc.name in out:
+            continue
+        if compared and len({s.product.id for s in n.kb.products_offering(svc.name)}) < 2:
+            continue
+        out.append(svc.name)
+        seen.add(svc.product.id)
+        if len(out) == EXAMPLES:
+            break
+    return out
+
+
 def service_missing(n: Need, lookup: ServiceLookup) -> Answer:
     """The answer that says which service is missing, or asks which one (or which product)."""
     if lookup.problem == "unnamed":
-        return product_passage(n) or Answer("ask_service", "clarify", n.product, missing="service")
+        return product_passage(n) or Answer(
+            "ask_service", "clarify", n.product, missing="service", data={"examples": example_services(n)}
+        )
     if lookup.problem == "not_offered":
         return not_offered(n, lookup)
     if lookup.problem == "misspelt":
@@ -447,7 +472,9 @@ def services_at(n: Need, product: ProductInfo) -> Answer:
 
 def compare(n: Need) -> Answer:
     if not n.q.service_words:  # "安盛的服务手册跟保险合同写得不一样，听哪个的": a product's own rule
-        return product_passage(n) or Answer("ask_compare_service", "clarify", missing="service")
+        return product_passage(n) or Answer(
+            "ask_compare_service", "clarify", missing="service", data={"examples": example_services(n, compared=True)}
+        )
     named = {p.name for p in n.r.named}
     if len(n.q.services) >= 2:  # "安盛基因检测和二诊哪个快": each service, of the products named (or talked of)
         scope = named or ({n.product.name} if n.product else set())
@@ -470,9 +497,8 @@ def compare(n: Need) -> Answer:
         svc = n.kb.service(x["product_id"], x["service"])
         facts = _compared_facts(n, svc, asked) if svc is not None else []
         asked_facts.append(facts)
-        differing.append(
-            bool(CONFLICT_KEYS.get(asked or "")) and _conflicting(facts, CONFLICT_KEYS.get(asked or "", ""))
-        )
+        key = CONFLICT_KEYS.get(asked or "")
+        differing.append(bool(key) and _conflicting(facts, key or ""))
         sources += [svc.source(f.section) for f in facts] if svc is not None else []
         # "有啥区别" asks no detail: the usual rows; "报告是纸的吗" does
         words = [w for w in asked_words(n.q.detail, svc) if not any(c in w for c in COMPARING_WORDS)] if svc else []
@@ -506,9 +532,8 @@ def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[Fac
         if hit is not None:  # the one on the detail first ("出报告" among several durations)
             facts = sorted(facts, key=lambda f: f.text != hit["text"])
         key = CONFLICT_KEYS.get(asked)
-        if key and _conflicting(
-            facts, key
-        ):  # the manual says 12 and 24 hours: one of each, as one service's answer does
+        # the manual says 12 and 24 hours: one sentence of each, as one service's answer shows them
+        if key and _conflicting(facts, key):
             facts = [f for i, f in enumerate(facts) if f.data.get(key) not in {g.data.get(key) for g in facts[:i]}]
         return facts[:2]
     if asked == "ask_hotline":

@@ -175,7 +175,7 @@ def _ack(a: Answer) -> Worded:
 
 def _ask_service(a: Answer) -> Worded:
     label = f"{a.product.name}的" if a.product else ""
-    return f"请问您想了解{label}哪项服务？例如：住院陪护、门诊协助、住院垫付。", []
+    return f"请问您想了解{label}哪项服务？例如：{'、'.join(a.data['examples'])}。", []
 
 
 def _not_in_product(a: Answer) -> Worded:
@@ -416,7 +416,7 @@ def _services_at(a: Answer) -> Worded:
 
 
 def _ask_compare_service(a: Answer) -> Worded:
-    return "请问您想比较哪项服务？例如：住院垫付、绿通、二诊。", []
+    return f"请问您想比较哪项服务？例如：{'、'.join(a.data['examples'])}。", []
 
 
 def _comparison(a: Answer) -> Worded:

@@ -1,5 +1,6 @@
-"""The retrieval development set (dev.yml, and dev_b.yml to check on): detail questions in customers' own wording with the
-passage that answers each, or none when the manual does not state the thing asked.
+"""The retrieval development sets (dev.yml; dev_b.yml to check on; product_dev.yml, questions that
+name no service): questions in customers' own wording with the passage that answers each, or none
+when the manual does not state the thing asked.
 
 It exists so that the focused search (``KnowledgeBase.focus_passage``) is measured and its
 threshold calibrated on questions that are neither in the evaluation suite nor in the NLU data:
