@@ -256,10 +256,12 @@ def measure(rank: Ranker, cs: Sequence[Case]) -> List[Tuple[Case, List[Dict]]]:
     return [(c, rank(c.detail, c.service_id, c.product_id)) for c in cs]
 
 
-def outcomes(ranked: Sequence[Tuple[Case, List[Dict]]], t: float) -> Dict[str, int]:
+def outcomes(ranked: Sequence[Tuple[Case, List[Dict]]], t: float, factor: Optional[float] = None) -> Dict[str, int]:
+    """Answerable questions, right first, right in the first three, right / wrong sentence shown at
+    threshold ``t`` (and ``factor`` for questions that name no service); unanswerable ones, a sentence shown."""
     n = {"ans": 0, "top1": 0, "top3": 0, "right": 0, "wrong": 0, "unans": 0, "false": 0}
     for c, hits in ranked:
-        chosen = pick_focus(hits, c.service_id is not None, t)
+        chosen = pick_focus(hits, c.service_id is not None, t, factor)
         if c.item.answerable:
             n["ans"] += 1
             top = ordered(hits, c.service_id is not None)
@@ -423,24 +425,9 @@ def second_lines(ranked: Sequence[Tuple[Case, List[Dict]]], sc_ranked: Sequence[
 FACTORS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
-def factor_outcomes(ranked: Sequence[Tuple[Case, List[Dict]]], factor: float) -> Dict[str, int]:
-    """Right / wrong / false sentences for questions that name no service, at the shipped threshold."""
-    n = {"ans": 0, "right": 0, "wrong": 0, "unans": 0, "false": 0}
-    for c, hits in ranked:
-        chosen = pick_focus(hits, False, FOCUS_MIN_SCORE, factor)
-        if c.item.answerable:
-            n["ans"] += 1
-            if chosen is not None:
-                n["right" if c.item.matches(chosen["text"]) else "wrong"] += 1
-        else:
-            n["unans"] += 1
-            n["false"] += chosen is not None
-    return n
-
-
 def calibrate_factor(ranked: Sequence[Tuple[Case, List[Dict]]]) -> float:
     """The factor that does the most good, counted as the threshold's is; the lowest among equals."""
-    value = {k: (lambda n: n["right"] - n["wrong"] - n["false"])(factor_outcomes(ranked, k)) for k in FACTORS}
+    value = {k: (lambda n: n["right"] - n["wrong"] - n["false"])(outcomes(ranked, FOCUS_MIN_SCORE, k)) for k in FACTORS}
     return min(k for k in FACTORS if value[k] == max(value.values()))
 
 
@@ -450,7 +437,7 @@ def product_wide(kb: KnowledgeBase, finder: MentionFinder) -> None:
     rank = focus_search(kb, FOCUS)
     rc, rk = measure(rank, cases(kb, calibration, finder)), measure(rank, cases(kb, check, finder))
     for k in FACTORS:
-        a, b = factor_outcomes(rc, k), factor_outcomes(rk, k)
+        a, b = outcomes(rc, FOCUS_MIN_SCORE, k), outcomes(rk, FOCUS_MIN_SCORE, k)
         print(
             f"  factor {k:<4} calibration: right {a['right']}/{a['ans']} wrong {a['wrong']} false "
             f"{a['false']}/{a['unans']} | check: right {b['right']}/{b['ans']} wrong {b['wrong']} false "
