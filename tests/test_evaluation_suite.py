@@ -26,9 +26,9 @@ SUITES = sorted((ROOT / "evaluation" / "suites").glob("*.yml"))
 # names, the verdict before a request, a sentence on each thing compared, the conversation's service when unsure):
 # first-written 504/516 = 97.7%, strict 492 = 95.3%; issue-12 cases 243/272 = 89.3%, strict 231 = 84.9%; the whole
 # suite 747/788 = 94.8%.  2026-12-04 (what a service covers for who may use it, conflicting values in a
-# comparison, 1831 more question hooks, a rare thing the manual never mentions): first-written 506/516 =
-# 98.1%, strict 493 = 95.5%; issue-12 cases 249/272 = 91.5%, strict 237 = 87.1%; the whole suite 755/788 =
-# 95.8%.  Bars sit just under these figures, each letting about three more cases fail
+# comparison, 1831 more question hooks, a rare thing the manual never mentions, the factor for a service's
+# sentence on a question naming none): first-written 507/516 = 98.3%, strict 494 = 95.7%; issue-12 cases
+# 248/272 = 91.2%, strict 236 = 86.8%; the whole suite 755/788 = 95.8%.  Bars sit just under these figures, each letting about three more cases fail
 # (a retrained model moves a few answers either way); every coverage verdict given must be right
 # (asserted below: a wrong city verdict is a wrong promise).  Raise the bars as the figures rise; never
 # lower one to pass.
@@ -48,8 +48,8 @@ MIN_BY_KIND = {  # the first-written cases, by kind
     "rule": 0.945,  # 211/219: 207 needed
     "faq": 0.87,  # 29/31
 }
-MIN_TOPIC_PASS_RATE = 0.9  # the issue-12 cases, all topics (249/272: 245 needed)
-MIN_TOPIC_STRICT_PASS_RATE = 0.855  # 237/272: 233 needed
+MIN_TOPIC_PASS_RATE = 0.9  # the issue-12 cases, all topics (248/272: 245 needed)
+MIN_TOPIC_STRICT_PASS_RATE = 0.855  # 236/272: 233 needed
 MIN_BY_TOPIC = {  # the topics at or near 100%, each letting one or two more fail
     "safety": 0.88,
     "services_at": 0.85,
