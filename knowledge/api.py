@@ -727,13 +727,20 @@ class KnowledgeBase:
         return sum(word in x[4] for x in self._passages) / max(1, len(self._passages))
 
     def gap(
-        self, question: str, service: Optional[ServiceInfo] = None, product: Optional[ProductRef] = None
+        self,
+        question: str,
+        service: Optional[ServiceInfo] = None,
+        product: Optional[ProductRef] = None,
+        rare_below: Optional[int] = None,
     ) -> Optional[Gap]:
         """What the detail question asks that the manual's part on ``service`` (or, without one, on
         the product) does not state, if anything (knowledge/gaps.py): a kind of value it prints
         nowhere, else the things it names that the text never mentions when no sentence is on the
-        detail either. ``question`` without the product and service names."""
+        detail either, or, when one is, the words rarer than ``rare_below`` (RARE_WORD_FREQUENCY)
+        the product's manual never mentions. ``question`` without the product and service names."""
         from knowledge.gaps import RARE_WORD_FREQUENCY, Gap, unmentioned_words, unprinted_value
+
+        rare_below = RARE_WORD_FREQUENCY if rare_below is None else rare_below
 
         p = self._as_product(product) if product else (service.product if service else None)
         if p is None:
@@ -745,7 +752,7 @@ class KnowledgeBase:
             return Gap("value", (label,))
         if self.focus_passage(question, service, p) is not None:
             # a sentence matched, but the question names a specific thing the manual never mentions
-            foreign = unmentioned_words(question, self._mention_texts().get((p.id, None), ""), RARE_WORD_FREQUENCY)
+            foreign = unmentioned_words(question, self._mention_texts().get((p.id, None), ""), rare_below)
             return Gap("words", foreign) if foreign else None
         words = unmentioned_words(question, self._mention_texts().get((p.id, sid), ""))
         return Gap("words", words) if words else None

@@ -37,7 +37,8 @@ MAX_WORDS = 3
 # the focused search found a sentence, if it is a rarer word than this in jieba's dictionary (its
 # frequency count): "快递费" (3), "专家费", "手环" name something specific the manual would have to
 # state, "路上" (2706) or "床上" are how people talk. Chosen on the calibration halves of
-# knowledge/retrieval/dev.yml and gaps_dev.yml together (benchmarks/bench_gaps.py; 93 answerable,
+# knowledge/retrieval/dev.yml and gaps_dev.yml together (benchmarks/bench_gaps.py --rare, and
+# tests/test_policy_gaps.py checks it is still the calibrated one; 93 answerable,
 # 34 unanswerable questions): of off, 50, 200, 1000, 5000 and no limit, the one with the most
 # unanswerable questions told so net of the answerable ones told so too (off 17 / 4, 50: 21 / 6,
 # 200: 22 / 7, 1000: 23 / 8, 5000: 26 / 9, no limit: 26 / 10), whether a false alarm costs as much

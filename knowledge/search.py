@@ -196,13 +196,7 @@ class PassageSearch:
         hook_texts = [" ".join((hooks or {}).get(i, ())) for i in range(len(self.passages))]
         self.hook_words = BM25Okapi([tokenize(h) or ["∅"] for h in hook_texts])
         self.hook_chars = BM25Okapi([char_bigrams(h) or ["∅"] for h in hook_texts])
-        # each hook alone, and the hooks of each passage by their index in it
-        asks = [(i, a) for i in range(len(self.passages)) for a in (hooks or {}).get(i, ())] or [(-1, "")]
-        self.ask_words = BM25Okapi([tokenize(a) or ["∅"] for _, a in asks])
-        self.ask_chars = BM25Okapi([char_bigrams(a) or ["∅"] for _, a in asks])
-        self._asks_of: Dict[int, List[int]] = {}
-        for k, (i, _) in enumerate(asks):
-            self._asks_of.setdefault(i, []).append(k)
+        self._hooks = hooks or {}
         self.bm25 = BM25Okapi([tokenize(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
         # built with the word index (well under a second), so that a server's prepare_search builds both
         self.char_index = BM25Okapi([char_bigrams(f"{p[3]} {p[4]}") or ["∅"] for p in self.passages])
@@ -212,6 +206,19 @@ class PassageSearch:
             self._by_product.setdefault(p[0], []).append(i)
             if p[1] is not None:
                 self._by_service.setdefault(p[1], []).append(i)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - built once, only for FocusOptions.hooks_each (measured, not shipped)
+    def _ask_index(self) -> Tuple[BM25Okapi, BM25Okapi, Dict[int, List[int]]]:
+        """Each hook alone as a document (words, character pairs), and each passage's hooks by index."""
+        asks = [(i, a) for i in range(len(self.passages)) for a in self._hooks.get(i, ())] or [(-1, "")]
+        asks_of: Dict[int, List[int]] = {}
+        for k, (i, _) in enumerate(asks):
+            asks_of.setdefault(i, []).append(k)
+        return (
+            BM25Okapi([tokenize(a) or ["∅"] for _, a in asks]),
+            BM25Okapi([char_bigrams(a) or ["∅"] for _, a in asks]),
+            asks_of,
+        )
 
     def query(
         self,
@@ -294,15 +301,16 @@ class PassageSearch:
                     for k, sc in enumerate(index.get_batch_scores(terms, ids)):
                         total[k] += w * sc / bound
         if opt.hooks and opt.hooks_each:
-            asks = [a for i in ids for a in self._asks_of.get(i, [])]
+            ask_words, ask_chars, asks_of = self._ask_index()
+            asks = [a for i in ids for a in asks_of.get(i, [])]
             best: Dict[int, float] = {}
             if asks:
                 scores = [0.0] * len(asks)
-                for index, terms_of in ((self.ask_words, tokenize), (self.ask_chars, lambda t: query_bigrams(t, skip))):
+                for index, terms_of in ((ask_words, tokenize), (ask_chars, lambda t: query_bigrams(t, skip))):
                     own = [t for t in terms_of(text) if t not in skip]
                     if own:
                         scores = [a + b for a, b in zip(scores, index.get_batch_scores(own, asks), strict=True)]
-                owner = {a: i for i in ids for a in self._asks_of.get(i, [])}
+                owner = {a: i for i in ids for a in asks_of.get(i, [])}
                 for a, sc in zip(asks, scores, strict=True):
                     best[owner[a]] = max(best.get(owner[a], 0.0), sc)
             for k, i in enumerate(ids):

@@ -8,7 +8,7 @@ from evaluation.heldout import overlaps, store_finder, training_questions
 from evaluation.suite import load_suite, questions
 from knowledge.api import UNFOCUSED
 from knowledge.config import ROOT
-from knowledge.retrieval import DEV_B_PATH, GAPS_DEV_PATH, PRODUCT_DEV_PATH, load_dev, load_hooks
+from knowledge.retrieval import MEASURING_SETS, load_dev, load_hooks
 
 
 def test_every_hook_is_for_a_sentence_of_its_service_the_search_can_give(kb):
@@ -41,6 +41,6 @@ def test_the_sets_that_measure_are_held_out_from_the_hooks(kb):
     asks = [a for h in load_hooks() for a in h.asks]
     suite = questions([load_suite(p) for p in sorted((ROOT / "evaluation" / "suites").glob("*.yml"))])
     nlu = training_questions(sorted((ROOT / "tests" / "nlu").glob("test_nlu*.yml")))
-    dev = [i.q for p in (None, DEV_B_PATH, GAPS_DEV_PATH, PRODUCT_DEV_PATH) for i in (load_dev(p) if p else load_dev())]
+    dev = [i.q for path in MEASURING_SETS for i in load_dev(path)]
     found = overlaps(suite + nlu + dev, asks, store_finder(kb))
     assert not found, [(o.question, o.training, round(o.similarity)) for o in found[:10]]

@@ -127,3 +127,17 @@ def test_a_specific_thing_the_whole_manual_never_mentions_is_said_although_a_sen
         Turn(text="平安陪诊员现在能约上吗", intent="ask_service_info", products=["平安"], services=["陪诊"])
     )
     assert "gap" not in reply.payload()["answer"]
+
+
+def test_the_rare_word_limit_is_the_one_calibrated_on_the_calibration_halves(kb):
+    import importlib.util
+    import sys
+
+    from knowledge.config import ROOT
+    from knowledge.gaps import RARE_WORD_FREQUENCY
+
+    spec = importlib.util.spec_from_file_location("bench_gaps", ROOT / "benchmarks" / "bench_gaps.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    assert bench.calibrate_rare(kb) == RARE_WORD_FREQUENCY

@@ -19,7 +19,7 @@ import pytest
 from evaluation.heldout import overlaps, store_finder, training_questions
 from evaluation.suite import load_suite, questions
 from knowledge.api import FOCUS_MIN_SCORE, KnowledgeBase
-from knowledge.retrieval import DEV_B_PATH, DEV_PATH, GAPS_DEV_PATH, PRODUCT_DEV_PATH, load_dev, split
+from knowledge.retrieval import DEV_B_PATH, DEV_PATH, GAPS_DEV_PATH, MEASURING_SETS, PRODUCT_DEV_PATH, load_dev, split
 from knowledge.search import FOCUS, char_bigrams, expand, synonym_groups
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,7 +137,7 @@ def test_the_split_is_deterministic_and_each_half_covers_every_product():
 
 
 def test_the_development_sets_are_held_out_from_the_suite_the_nlu_data_and_each_other(kb):
-    dev = [i.q for i in load_dev() + load_dev(DEV_B_PATH) + load_dev(PRODUCT_DEV_PATH)]
+    dev = [i.q for path in MEASURING_SETS if path != GAPS_DEV_PATH for i in load_dev(path)]
     gaps = [i.q for i in load_dev(GAPS_DEV_PATH)]
     finder = store_finder(kb)
     suite = questions([load_suite(p) for p in sorted((ROOT / "evaluation" / "suites").glob("*.yml"))])

@@ -27,6 +27,8 @@ PRODUCT_DEV_PATH = Path(__file__).with_name("product_dev.yml")
 # (knowledge/gaps.py, benchmarks/bench_gaps.py); apart from dev.yml, so the focus threshold's
 # calibration half stays as it was.
 GAPS_DEV_PATH = Path(__file__).with_name("gaps_dev.yml")
+# Every set that measures the search, which the hooks and each other must not copy.
+MEASURING_SETS = (DEV_PATH, DEV_B_PATH, PRODUCT_DEV_PATH, GAPS_DEV_PATH)
 HOOKS_DIR = Path(__file__).with_name("hooks")
 
 
