@@ -441,6 +441,7 @@ class KnowledgeBase:
                 self._service_alias.setdefault(_service_key(a), []).append((s, a))
         self._service_choices = sorted(self._service_alias)
         self._service_sounds: Optional[SoundIndex] = None
+        self._common_words: Optional[set] = None
         self._place_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}
 
@@ -470,6 +471,26 @@ class KnowledgeBase:
         for alias, _, _ in found:
             out += [p for p in self._product_alias[alias] if p not in out]
         return out
+
+    def is_common_product_word(self, mention: str) -> bool:
+        """Whether a product's name is also an ordinary word of another product's manual.
+
+        "增值服务" names 众安医疗险增值服务, and the PLUS and 2023 manuals head their own services with
+        it: beside another product's name ("众安PLUS都有哪些增值服务") it is that word, not a product.
+        """
+        key = _norm(mention)
+        if key not in self._product_alias:
+            return False
+        if self._common_words is None:
+            texts: Dict[str, str] = {}
+            for p in self._passages:
+                texts[p[0]] = texts.get(p[0], "") + _norm(f"{p[3]}{p[4]}{p[5] or ''}")
+            self._common_words = {
+                alias
+                for alias, products in self._product_alias.items()
+                if any(alias in text for pid, text in texts.items() if pid not in {q.id for q in products})
+            }
+        return key in self._common_words
 
     def product(self, mention: str) -> Optional[ProductInfo]:
         """The one product a mention names, or None when it names none or several."""

@@ -50,6 +50,9 @@ def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) ->
     slots = dict(question.slots)
     if len(resolved.named) == 1:
         slots["product"] = resolved.named[0].id
+    elif resolved.candidates and resolved.service is not None and resolved.service.product in resolved.candidates:
+        # "众安那个尊享家财服务…": of 众安's products only one has the service; the follow-ups are about it
+        slots["product"] = resolved.service.product.id
     for key, value in slots.items():
         result.slots.setdefault(key, value)
     if english is not None:

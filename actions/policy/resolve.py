@@ -52,10 +52,21 @@ class Resolved:
 
 
 def mentioned_products(kb: KnowledgeBase, turn: Turn) -> List[ProductInfo]:
-    """The products the message's product names mean (an insurer's name may mean several)."""
+    """The products the message's product names mean (an insurer's name may mean several).
+
+    A name that says less than another one beside it gives way to it: an insurer's name that
+    covers the other's product ("众安的增值服务": 众安医疗险增值服务, not every 众安 product), and a
+    product name that other manuals use as an ordinary word ("众安PLUS都有哪些增值服务": PLUS).
+    Names of different products that none of these relate (安盛 and 平安) all count.
+    """
+    readings = [(m, kb.find_products(m)) for m in turn.products]
+    readings = [(m, ps) for m, ps in readings if ps]
+    readings = [(m, ps) for m, ps in readings if not any(set(o) < set(ps) for _, o in readings)]
+    if any(not kb.is_common_product_word(m) for m, _ in readings):
+        readings = [(m, ps) for m, ps in readings if not kb.is_common_product_word(m)]
     found: List[ProductInfo] = []
-    for mention in turn.products:
-        for p in kb.find_products(mention):
+    for _, products in readings:
+        for p in products:
             if p not in found:
                 found.append(p)
     return found
