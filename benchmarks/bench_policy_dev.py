@@ -24,6 +24,11 @@ Figures (2026-12-06, model c7af484bf7bfc3ad, 118 cases; the suite through the se
     unsure_question_min_confidence 0.3 -> 0.1                     96               756/788
       (0.05: 96, 0.15: 95, 0.2: 95, 0.25: 94)
     other_reading_min_confidence 0.03 … 0.3, other_readings_tried 1 … 3: 96 each (unchanged)
+    three more questions naming only 众安 made specific, "未公布" accepted  99
+    the conversation's last question again when the NLU finds it    100              756/788
+      likely ("晚上几点下班" after the hotlines)
+    an amount the manual computes is no unprinted amount              101 (server)     756/788
+      (knowledge/lexicon/answer_types.yml: "垫付金额计算逻辑")
 
 The DIET + logistic-regression blend of bench_nlu_dev.py measured here too (DIET's share 0.35):
 85/118 through the server against 86, the suite 744 against 755; not adopted.

@@ -141,3 +141,11 @@ def test_the_rare_word_limit_is_the_one_calibrated_on_the_calibration_halves(kb)
     sys.modules[spec.name] = bench
     spec.loader.exec_module(bench)
     assert bench.calibrate_rare(kb) == RARE_WORD_FREQUENCY
+
+
+def test_an_amount_the_manual_computes_is_no_unprinted_amount(kb):
+    """004 7.4 服务标准 prints how the advance is computed, not a figure: that answers "能垫多少钱"."""
+    reply = Answerer(kb).answer(
+        Turn(text="平安住院垫付一般能垫多少钱", intent="ask_cost", products=["平安"], services=["住院垫付"])
+    )
+    assert not reply.text.startswith("手册没有写明") and "（预计就医总金额-医保支付金额-免赔额）*赔付比例" in reply.text

@@ -61,6 +61,21 @@ def test_unsure_about_a_named_service():
     assert interpret(Turn("多久", "nlu_fallback", ranking=ranking)).intent == "nlu_fallback"  # no service named
 
 
+def test_the_last_question_again_unsurely():
+    ranking = [("nlu_fallback", 0.45), ("ask_hotline", 0.41), ("ask_time", 0.4)]
+    assert interpret(Turn("晚上几点下班", "nlu_fallback", last_question="ask_hotline", ranking=ranking)).intent == (
+        "ask_hotline"
+    )
+    assert interpret(Turn("晚上几点下班", "nlu_fallback", last_question="ask_cost", ranking=ranking)).intent == (
+        "nlu_fallback"  # the last question is not among the likely ones
+    )
+    stricter = Calibration(unsure_question_min_confidence=0.45)
+    turn = Turn("晚上几点下班", "nlu_fallback", last_question="ask_hotline", ranking=ranking)
+    assert interpret(turn, 0, stricter).intent == "nlu_fallback"
+    named = Turn("安盛晚上几点下班", "nlu_fallback", products=["安盛"], last_question="ask_hotline", ranking=ranking)
+    assert "the_last_question_again_unsurely" not in interpret(named).applied  # a name: not only the last question
+
+
 def test_one_product_is_not_a_comparison():
     turn = Turn("平安的住院垫付和别家比怎么样", "ask_compare", products=["平安"], services=["住院垫付"])
     assert interpret(turn, named_products=1).intent == "nlu_fallback"
@@ -256,7 +271,7 @@ def test_a_cancel_with_nothing_to_cancel():
     turn = Turn("申请之后还能反悔不，到哪步就撤不了了", "nlu_fallback", service="第二诊疗意见服务", ranking=ranking)
     q = interpret(turn)
     assert q.intent == "ask_cancel" and not q.no_open_request
-    unsure = [("nlu_fallback", 0.45), ("cancel_request", 0.2), ("ask_time", 0.15)]
+    unsure = [("nlu_fallback", 0.45), ("cancel_request", 0.08), ("ask_time", 0.05)]  # under the threshold (0.1)
     assert interpret(Turn("申请之后还能反悔不", "nlu_fallback", service="第二诊疗意见服务", ranking=unsure)).intent == (
         "nlu_fallback"
     )

@@ -178,6 +178,18 @@ def follow_up(q: Question, turn: Turn, named_products: int, cal: Calibration) ->
     return replace(q, intent=intent)
 
 
+def the_last_question_again_unsurely(
+    q: Question, turn: Turn, named_products: int, cal: Calibration
+) -> Optional[Question]:
+    """ "晚上几点下班" after the hotlines' numbers, read as nlu_fallback (ask_hotline 0.41, ask_time 0.40):
+    a message that names nothing and that the NLU finds likely to be the conversation's last question
+    asks it again, about what the conversation is on."""
+    if q.intent != "nlu_fallback" or not turn.last_question or turn.products or turn.services or turn.places:
+        return None
+    likely = {n for n, c in turn.ranking if n in QUESTION_INTENTS and c >= cal.unsure_question_min_confidence}
+    return replace(q, intent=turn.last_question) if turn.last_question in likely else None
+
+
 def unsure_about_a_named_service(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "重疾绿通找专家的话大概多久" read as nlu_fallback, but about a named service (or, naming nothing
     else, the service of the conversation: "申请的时候得交哪些单子"): its likeliest question."""
@@ -430,6 +442,7 @@ RULES: List[Rule] = [
     confirmed_suggestion,
     follow_up,
     the_same_question_about_another_name,
+    the_last_question_again_unsurely,
     unsure_about_a_named_service,
     a_reading_needs_its_words,
     a_question_about_a_service_is_no_handoff,
