@@ -68,6 +68,12 @@ def test_the_gaps_of_a_question_are_facts_about_the_text():
     assert unprinted_value("请的是哪个国家的专家", ["由美国梅奥诊所专家出具意见"]) is None
     assert unprinted_value("能要求是女的吗", ["子女可代为申请"]) == "性别"  # 子女 names no sex
     assert unprinted_value("能要求是女的吗", ["可指定女性护工"]) is None
+    # as the policy passes it, the service's name taken out: "能要个女护工不" -> "能要个 女 不"
+    assert unprinted_value("能要个 女 不", ["专属护工服务，每天最多 24 小时"]) == "性别"
+    assert unprinted_value("我女儿能用吗", ["专属护工服务"]) is None  # 女儿 asks no sex
+    assert unprinted_value("多久 一次啊", ["在申请后 2个工作日内发起"]) == "频率"  # "多久随访一次", 随访 out
+    # how an amount is computed answers how much
+    assert unprinted_value("能垫多少钱", ["垫付金额计算逻辑：（预计就医总金额-医保支付金额-免赔额）*赔付比例"]) is None
     assert unmentioned_words("来回路费和住宿有人报吗", "挂号费由客户承担") == ("路费", "住宿")
     # a word of the synonym lexicon for it is a mention (路费 / 交通费用, 生孩子 / 分娩)
     assert unmentioned_words("来回路费和住宿有人报吗", "交通费用由客户承担") == ("住宿",)

@@ -18,7 +18,7 @@ class Calibration:
 
     # Below the NLU's fallback threshold, how likely a question about a named service (or the
     # conversation's) must be to be answered as that question ("重疾绿通 …?", "我老公能用不" read as
-    # nlu_fallback). Development set, 118 conversations: 0.05 and 0.1 96, 0.15–0.2 95, 0.3 94.
+    # nlu_fallback). Development set, 144 conversations: 0.05 125, 0.1 124, 0.15–0.2 123, 0.3 122.
     unsure_question_min_confidence: float = 0.1
     # How likely the NLU's next reading must be to be answered instead of "the manual does not say".
     other_reading_min_confidence: float = 0.1

@@ -578,9 +578,8 @@ def fallback(n: Need) -> Answer:
         if passage is not None:
             return passage
     # the service named now, if it has a passage on the words at all: never another service's passage for it
-    hits = (n.kb.search(n.q.text, service=svc, limit=1) if svc is not None else []) or n.kb.search(
-        n.q.text, n.product, limit=1
-    )
+    scoped = n.kb.search(n.q.text, service=svc, limit=1) if svc is not None else []
+    hits = scoped or n.kb.search(n.q.text, n.product, limit=1)
     if hits and n.product is not None and not n.q.service_words and hits[0]["kind"] in ("channel", "step", "contact"):
         return apply(n)  # "那些服务通过什么渠道申请": the product's channels
     if hits:
@@ -589,6 +588,7 @@ def fallback(n: Need) -> Answer:
             "best_passage",
             "faq" if hit["kind"] == "qa" else "fallback",
             n.kb.get_product(hit["product_id"]),
+            svc if scoped else None,  # what the manual's part on it does not state is said first (_with_gap)
             sources=[hit_source(hit)],
             data={"hit": hit},
         )
