@@ -38,6 +38,10 @@ Figures (2026-12-06, model c7af484bf7bfc3ad, 118 cases, then 144; the suite thro
     a question said as a follow-up about a new name, read unsurely  124/144 for every
       as another question (ask_apply 0.48), as the last question     limit 0.5 … 0.9:
       again, as a nlu_fallback one is                                no evidence, not kept
+    a service's own fact of a product-wide rule's kind is shown     126/144          756/788
+      even without the rule's word ("保单生效即可使用该服务" is 药惠购's
+      waiting period), and a fact saying there is none answers "多久"
+      ("最多提供 7 天" accepted for one dev case)
     unsure_question_min_confidence again on the 144: 0.05 125, 0.1 124, 0.15 123, 0.2 123,
       0.3 122 (0.1 kept: one case apart, and a floor under the NLU's noise)
 

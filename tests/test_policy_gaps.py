@@ -155,3 +155,21 @@ def test_an_amount_the_manual_computes_is_no_unprinted_amount(kb):
         Turn(text="平安住院垫付一般能垫多少钱", intent="ask_cost", products=["平安"], services=["住院垫付"])
     )
     assert not reply.text.startswith("手册没有写明") and "（预计就医总金额-医保支付金额-免赔额）*赔付比例" in reply.text
+
+
+def test_a_services_own_waiting_rule_answers_however_it_is_worded(kb):
+    """002 药惠购服务: "保单生效即可使用该服务" is its waiting period (no 等待期 in the sentence), and says
+    there is none: "多久" is answered, not told unprinted."""
+    bot = Answerer(kb)
+    turn = Turn(
+        text="药惠购的话呢",
+        intent="inform",
+        services=["药惠购"],
+        product="zhongan_value_added",
+        last_question="ask_waiting_period",
+    )
+    assert "药惠购服务：保单生效即可使用该服务" in bot.answer(turn).text
+    reply = bot.answer(
+        Turn(text="药惠购等待期多久", intent="ask_waiting_period", services=["药惠购"], product="zhongan_value_added")
+    )
+    assert "保单生效即可使用该服务" in reply.text and not reply.text.startswith("手册没有写明")

@@ -358,8 +358,8 @@ def product_rule(n: Need) -> Answer:
         return ask
     rules = n.kb.rules(product, topic)
     svc = n.kb.service(product, n.q.service_words) if n.q.service_words else None
-    # the service's own sentences on the topic ("等待期内无法申请该项服务") come first
-    own = [f for f in svc.facts if word in f.text] if svc is not None else []
+    # the service's own sentences on the topic ("等待期内无法申请该项服务", "保单生效即可使用该服务") come first
+    own = [f for f in svc.facts if f.kind == topic or word in f.text] if svc is not None else []
     related = RELATED_QUESTIONS.get(n.q.intent)
     if not rules and not own and related and svc is not None:
         return service_facts(replace(n.with_intent(related), r=replace(n.r, lookup=ServiceLookup(svc.name, svc))))
@@ -738,6 +738,11 @@ def _answer(need: Need) -> Answer:
 SHOWN_SENTENCES = ("service_facts", "focus_answer", "product_rule", "best_passage")
 
 
+def _says_there_is_none(fact: FactInfo) -> bool:
+    """A fact whose curated data says the thing is absent (no_waiting_period: true)."""
+    return any(k.startswith("no_") and v is True for k, v in (fact.data or {}).items())
+
+
 def _with_gap(n: Need, answer: Answer) -> Answer:
     """When the sentences shown do not settle what is asked, the answer says so first, then what
     the manual does say, instead of leaving the customer to guess: "报告是中文的还是英文的" with
@@ -752,6 +757,8 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
         gap = None if any(named_in(x, shown) for x in pair) else Gap("either_or", pair)
     else:
         gap = n.kb.gap(n.q.detail, answer.service, answer.product or n.product)
+    if gap is not None and gap.kind == "value" and any(_says_there_is_none(f) for f in answer.facts):
+        gap = None  # "等待期多久" answered by "保单生效即可使用" (no_waiting_period): none is the value
     if gap is not None:
         answer.gap = gap
         answer.extra["gap"] = {"kind": gap.kind, "things": list(gap.things)}
