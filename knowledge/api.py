@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 # half 5 of 10 (and 22 of the 25 of the second check set, dev_b.yml) still get a loosely related
 # sentence (shown as "最相关的说明" unless knowledge/gaps.py finds what the manual does not state).
 FOCUS_MIN_SCORE = 5.29
+# Words of service names that name no service: left out when a name is looked for in its words.
+NAME_FILLER = frozenset({"服务", "申请"})
 # A question that names no service is answered by a service's sentence only when it scores this many
 # times the threshold, and this many times the product's own best sentence if one passes. Calibrated
 # on the calibration half of knowledge/retrieval/product_dev.yml (questions about a product as a
@@ -442,6 +444,7 @@ class KnowledgeBase:
         self._service_choices = sorted(self._service_alias)
         self._service_sounds: Optional[SoundIndex] = None
         self._common_words: Optional[set] = None
+        self._words_of_names: Optional[Dict[int, List[Tuple[str, ...]]]] = None
         self._place_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}
 
@@ -579,6 +582,40 @@ class KnowledgeBase:
         """The product's service a mention names by an exact alias (no guessing)."""
         found = [x for x in self.find_services(mention, product) if x.score == 100.0]
         return found[0].service if found else None
+
+    def services_named_apart(self, text: str, product: Optional[ProductRef] = None) -> List[ServiceInfo]:
+        """Services whose name the text says in its words, apart or in another order ("接我出院，
+        能给点交通补贴吗": 出院交通安排, alias 出院交通): every word of a name or alias of two or
+        more words (jieba's own dictionary; words of one character and 服务 / 申请 left out) is in
+        the text. Of several, those with the most words said; the scope is the product's when given."""
+        scope = self.services_of(product) if product else self._services
+        best: List[ServiceInfo] = []
+        most = 1
+        for svc in scope:
+            said = max((len(ws) for ws in self._name_words(svc) if all(w in text for w in ws)), default=0)
+            if said > most:
+                best, most = [svc], said
+            elif said == most and said > 1:
+                best.append(svc)
+        return best
+
+    def _name_words(self, svc: ServiceInfo) -> List[Tuple[str, ...]]:
+        if self._words_of_names is None:
+            import jieba
+
+            cut = jieba.Tokenizer()  # the default dictionary: the user dictionary keeps names whole
+            self._words_of_names = {
+                s.id: [
+                    ws
+                    for ws in dict.fromkeys(
+                        tuple(w for w in cut.lcut(a) if len(w) >= 2 and w not in NAME_FILLER)
+                        for a in (s.name, *s.aliases)
+                    )
+                    if len(ws) >= 2
+                ]
+                for s in self._services
+            }
+        return self._words_of_names[svc.id]
 
     def products_offering(self, mention: str) -> List[ServiceInfo]:
         """One service per product that offers what the mention names (exact aliases)."""

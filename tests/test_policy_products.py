@@ -45,3 +45,21 @@ def test_the_one_product_of_the_insurer_with_the_service_is_kept_for_the_follow_
     )
     result = understand(kb, turn)
     assert result.slots.get("product") == "zhongan_value_added"
+
+
+def test_a_service_named_by_its_words_apart(kb):
+    """004 9. 出院交通安排 (alias 出院交通) said as "接我出院 … 交通补贴"; 门诊协助 as "门诊能协助"."""
+    pingan = kb.product("平安")
+    found = kb.services_named_apart("家里人自己开车接我出院，能给点交通补贴吗", pingan)
+    assert [s.name for s in found] == ["出院交通安排"]
+    assert [s.name for s in kb.services_named_apart("门诊能协助挂号吗", pingan)] == ["门诊协助"]
+    assert kb.services_named_apart("下了飞机有人来机场接吗", pingan) == []  # no name's words: none
+    # every product has a 垫付: without a product, no one service
+    assert len(kb.services_named_apart("住院的时候能帮我垫付吗")) > 1
+
+
+def test_the_service_named_apart_is_answered_and_kept(kb):
+    turn = Turn(text="家里人自己开车接我出院，平安能给点交通补贴吗", intent="ask_cost", products=["平安"])
+    result = understand(kb, turn)
+    assert result.service is not None and result.service.name == "出院交通安排"
+    assert result.slots.get("service") == "出院交通安排"

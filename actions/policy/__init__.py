@@ -53,6 +53,8 @@ def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) ->
     elif resolved.candidates and resolved.service is not None and resolved.service.product in resolved.candidates:
         # "众安那个尊享家财服务…": of 众安's products only one has the service; the follow-ups are about it
         slots["product"] = resolved.service.product.id
+    if resolved.lookup.apart and resolved.service is not None:
+        slots["service"] = resolved.service.name
     for key, value in slots.items():
         result.slots.setdefault(key, value)
     if english is not None:

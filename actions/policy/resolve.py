@@ -35,6 +35,7 @@ class ServiceLookup:
     offering: List[ServiceInfo] = field(default_factory=list)
     close: List[ServiceMatch] = field(default_factory=list)
     product_services: List[ServiceInfo] = field(default_factory=list)
+    apart: bool = False  # named by its words apart ("接我出院…交通"), not as written: kept for the follow-ups
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
         lookup = described_service(kb, product, question.described_service)
     if lookup.problem == "unnamed":
         lookup = misspelt_service(kb, product, candidates, question.text) or lookup
+    if lookup.problem == "unnamed":
+        lookup = service_said_apart(kb, product, candidates, question.detail) or lookup
     elif lookup.problem is None and question.service_words:
         # "海外就珍": a name's first characters (海外) are a name of their own, and with the slip after them
         # the stretch is a longer name misspelt; asked about, like any misspelt name, not used silently
@@ -161,6 +164,19 @@ def misspelt_service(
             matches = [m for m in matches if m.service.product in candidates] or matches
         return ServiceLookup(alike.typed, problem="misspelt", close=matches, offering=[m.service for m in matches])
     return None
+
+
+def service_said_apart(
+    kb: KnowledgeBase, product: Optional[ProductInfo], candidates: List[ProductInfo], detail: str
+) -> Optional[ServiceLookup]:
+    """ "家里人自己开车接我出院，平安能给点交通补贴吗": no name as written, but every word of one
+    (出院交通) — the one service of the product (or of the insurer's products) so named."""
+    found = kb.services_named_apart(detail, product)
+    if candidates:
+        found = [s for s in found if s.product in candidates]
+    if len(found) != 1:
+        return None
+    return ServiceLookup(found[0].name, found[0], apart=True)
 
 
 # More services than this sharing a word are not "close": the word is too common to say so.
