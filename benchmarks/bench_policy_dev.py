@@ -45,6 +45,9 @@ Figures (2026-12-06, model c7af484bf7bfc3ad, 118 cases, then 144; the suite thro
     a service named by its words apart ("接我出院 … 交通补贴":        126/144          757/788
       出院交通安排), the one of the product so named, kept for the
       follow-ups (KnowledgeBase.services_named_apart)
+    a comparison row shows the sentence on the detail asked when it  126/144          758/788
+      is in another part of the manual (found on a suite case,
+      x-cmp-advance-review; the development set has no case it changes)
     unsure_question_min_confidence again on the 144: 0.05 125, 0.1 124, 0.15 123, 0.2 123,
       0.3 122 (0.1 kept: one case apart, and a floor under the NLU's noise)
 

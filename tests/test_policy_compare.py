@@ -72,3 +72,15 @@ def test_a_service_whose_manual_states_the_detail_twice_differently_shows_both(b
     assert "（手册中有不同说法）" in row and "提前 12 小时" in row and "提前 24 小时" in row
     escort = next(line for line in reply.text.split("【") if line.startswith("平安健康 医疗险·就医陪诊"))
     assert "不同说法" not in escort and "提前 48 小时" in escort
+
+
+def test_the_sentence_on_the_detail_is_shown_when_it_is_in_another_part_of_the_manual(bot):
+    """004 7.7 常见问题: "垫付材料审核要多久？ … 一个工作日做出审核结果" is no time fact of 住院垫付's
+    own part; asked how long the review takes, 平安's row shows it beside its time facts."""
+    reply = bot.answer(
+        Turn(text="住院垫付交完材料，众安PLUS、安盛、平安三家各多久给审核结果", intent="ask_compare",
+             products=["众安PLUS", "安盛", "平安"], services=["住院垫付"])
+    )  # fmt: skip
+    pingan = reply.text.split("【平安健康 医疗险·住院垫付】")[1].split("【")[0]
+    assert "一个工作日做出审核结果" in pingan
+    assert "48个小时内反馈具体审核意见" in reply.text and "2个工作日内对被该申请进行审核" in reply.text

@@ -535,6 +535,9 @@ def _compared_facts(n: Need, svc: ServiceInfo, asked: Optional[str]) -> List[Fac
         # the manual says 12 and 24 hours: one sentence of each, as one service's answer shows them
         if key and _conflicting(facts, key):
             facts = [f for i, f in enumerate(facts) if f.data.get(key) not in {g.data.get(key) for g in facts[:i]}]
+        if hit is not None and facts and facts[0].text != hit["text"]:
+            # the sentence on the detail is in another part ("垫付材料审核要多久？" of the FAQ): shown after them
+            return [*facts[:2], FactInfo(asked, hit["text"], hit["source"]["section"], {})]
         return facts[:2]
     if asked == "ask_hotline":
         return [f for f in facts_of(svc, "channel") if PHONE_NUMBER.search(f.text)][:2]
