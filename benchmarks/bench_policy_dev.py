@@ -48,6 +48,8 @@ Figures (2026-12-06, model c7af484bf7bfc3ad, 118 cases, then 144; the suite thro
     a comparison row shows the sentence on the detail asked when it  126/144          758/788
       is in another part of the manual (found on a suite case,
       x-cmp-advance-review; the development set has no case it changes)
+    the kind of hospital (私立, 公立, 三甲 …) is a word of a coverage  127/144          758/788
+      question ("私立的呢" after "县医院能用吗"; policy/data/intent_words.yml)
     unsure_question_min_confidence again on the 144: 0.05 125, 0.1 124, 0.15 123, 0.2 123,
       0.3 122 (0.1 kept: one case apart, and a floor under the NLU's noise)
 

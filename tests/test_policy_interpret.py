@@ -76,6 +76,11 @@ def test_the_last_question_again_unsurely():
     assert "the_last_question_again_unsurely" not in interpret(named).applied  # a name: not only the last question
 
 
+def test_the_kind_of_hospital_asks_where_a_service_is_given():
+    turn = Turn("私立的呢", "inform", service="医疗垫付服务", last_question="ask_coverage", ranking=[("inform", 0.8)])
+    assert interpret(turn).intent == "ask_coverage"
+
+
 def test_one_product_is_not_a_comparison():
     turn = Turn("平安的住院垫付和别家比怎么样", "ask_compare", products=["平安"], services=["住院垫付"])
     assert interpret(turn, named_products=1).intent == "nlu_fallback"
