@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, select
@@ -443,7 +443,7 @@ class KnowledgeBase:
                 self._service_alias.setdefault(_service_key(a), []).append((s, a))
         self._service_choices = sorted(self._service_alias)
         self._service_sounds: Optional[SoundIndex] = None
-        self._common_words: Optional[set] = None
+        self._common_words: Optional[Set[str]] = None
         self._words_of_names: Optional[Dict[int, List[Tuple[str, ...]]]] = None
         self._place_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}

@@ -141,9 +141,11 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
     if lookup.problem == "unnamed" and question.described_service:
         lookup = described_service(kb, product, question.described_service)
     if lookup.problem == "unnamed":
-        lookup = misspelt_service(kb, product, candidates, question.text) or lookup
-    if lookup.problem == "unnamed":
-        lookup = service_said_apart(kb, product, candidates, question.detail) or lookup
+        lookup = (
+            misspelt_service(kb, product, candidates, question.text)
+            or service_said_apart(kb, product, candidates, question.detail)
+            or lookup
+        )
     elif lookup.problem is None and question.service_words:
         # "海外就珍": a name's first characters (海外) are a name of their own, and with the slip after them
         # the stretch is a longer name misspelt; asked about, like any misspelt name, not used silently
