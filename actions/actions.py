@@ -15,41 +15,41 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import Answerer, Turn, join_places
 from knowledge.api import KnowledgeBase, StoreNotBuilt
 
+# The slots the answer policy reads from the tracker.
+TURN_SLOTS = ("product", "service", "place", "last_question", "pending")
 
-def _mentions(tracker: Tracker, entity: str) -> List[tuple]:
+
+def _mentions(message: Dict[str, Any], entity: str) -> List[tuple]:
     return [
         (e.get("start", 0), e.get("end", 0), e.get("value") or "")
-        for e in tracker.latest_message.get("entities", [])
+        for e in message.get("entities") or []
         if e.get("entity") == entity and e.get("value")
     ]
 
 
-def turn_from(tracker: Tracker, intent: Optional[str] = None) -> Turn:
-    """The turn as the NLU read it (``intent`` given: as another step of the dialogue passes it on)."""
-    intent = intent or (tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"
+def turn_of(message: Dict[str, Any], slots: Dict[str, Any], said: List[str], intent: Optional[str] = None) -> Turn:
+    """The turn of a message as the NLU read it (Rasa's parse data), with the conversation's slots and
+    the customer's messages so far (``intent`` given: as another step of the dialogue passes it on).
+    The action server and benchmarks/bench_policy_dev.py both build their turns here."""
+    intent = intent or (message.get("intent") or {}).get("name") or "nlu_fallback"
+    before = said[-2] if len(said) >= 2 and said[-2] else None
     return Turn(
-        text=tracker.latest_message.get("text") or "",
+        text=message.get("text") or "",
         intent=intent,
-        products=[m[2] for m in sorted(_mentions(tracker, "product"))],
-        services=[m[2] for m in sorted(_mentions(tracker, "service"))],
-        places=join_places(_mentions(tracker, "place")),
-        product=tracker.get_slot("product"),
-        service=tracker.get_slot("service"),
-        place=tracker.get_slot("place"),
-        last_question=tracker.get_slot("last_question"),
-        pending=tracker.get_slot("pending"),
-        asked_before=_message_before(tracker) if tracker.get_slot("pending") else None,
-        ranking=[
-            (r.get("name"), float(r.get("confidence") or 0.0))
-            for r in tracker.latest_message.get("intent_ranking") or []
-        ],
+        products=[m[2] for m in sorted(_mentions(message, "product"))],
+        services=[m[2] for m in sorted(_mentions(message, "service"))],
+        places=join_places(_mentions(message, "place")),
+        **{k: slots.get(k) for k in TURN_SLOTS},
+        asked_before=before if slots.get("pending") else None,
+        ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in message.get("intent_ranking") or []],
     )
 
 
-def _message_before(tracker: Tracker) -> Optional[str]:
-    """The text of the customer's message before the latest one, if any."""
+def turn_from(tracker: Tracker, intent: Optional[str] = None) -> Turn:
+    """The turn of the tracker's latest message (see ``turn_of``)."""
     said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
-    return said[-2] if len(said) >= 2 and said[-2] else None
+    slots = {k: tracker.get_slot(k) for k in TURN_SLOTS}
+    return turn_of(tracker.latest_message, slots, said, intent)
 
 
 try:  # load the store and its search index when the action server starts, not on the first question

@@ -11,7 +11,7 @@ thresholds of actions/policy/calibration.py are chosen here, on these, and the s
 
 The conversations are replayed in process: each message read by the trained model (Rasa's Agent,
 as the server reads it), then answered by the policy with the slots the action server would carry
-(actions.actions.turn_from); the replies are checked as `python -m evaluation run` checks them.
+(actions.actions.turn_of, as the action server builds its turns); the replies are checked as `python -m evaluation run` checks them.
 Messages Rasa's rules send elsewhere than action_answer (greetings, requests) are not in this set.
 
 Figures (2026-12-06, model c7af484bf7bfc3ad, 118 cases, then 144; the suite through the server, `make eval`):
@@ -69,41 +69,19 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.policy import Answerer, Turn, join_places  # noqa: E402
+from actions.actions import TURN_SLOTS, turn_of  # noqa: E402
+from actions.policy import Answerer  # noqa: E402
 from actions.policy.calibration import CALIBRATION, Calibration  # noqa: E402
 from evaluation.runner import check  # noqa: E402
 from evaluation.suite import Suite, load_suite  # noqa: E402
 from knowledge.api import KnowledgeBase  # noqa: E402
 
 DEV_DIR = ROOT / "benchmarks" / "data" / "conversations_dev"
-SLOTS = ("product", "service", "place", "last_question", "pending")
 
 
 def dev_suites() -> List[Suite]:
     """The development conversations."""
     return [load_suite(p) for p in sorted(DEV_DIR.glob("*.yml"))]
-
-
-def turn_of(parse: Dict[str, Any], slots: Dict[str, Any], said: Sequence[str]) -> Turn:
-    """The Turn the action server builds from Rasa's reading and the tracker's slots (actions.actions.turn_from)."""
-
-    def mentions(entity: str) -> List[tuple]:
-        return sorted(
-            (e.get("start", 0), e.get("end", 0), e.get("value") or "")
-            for e in parse.get("entities") or []
-            if e.get("entity") == entity and e.get("value")
-        )
-
-    return Turn(
-        text=parse.get("text") or "",
-        intent=(parse.get("intent") or {}).get("name") or "nlu_fallback",
-        products=[m[2] for m in mentions("product")],
-        services=[m[2] for m in mentions("service")],
-        places=join_places(mentions("place")),
-        **{k: slots.get(k) for k in SLOTS},
-        asked_before=said[-2] if slots.get("pending") and len(said) >= 2 else None,
-        ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in parse.get("intent_ranking") or []],
-    )
 
 
 async def readings(model: Path, suites: Sequence[Suite]) -> Dict[str, Dict[str, Any]]:
@@ -131,7 +109,7 @@ def replay(
                 said.append(spec.user)
                 result = understand(bot.kb, turn_of(parsed[spec.user], slots, said), cal)
                 reply = wording.render(result, "chat")
-                slots.update({k: v for k, v in reply.slots.items() if k in SLOTS})
+                slots.update({k: v for k, v in reply.slots.items() if k in TURN_SLOTS})
                 failures += [f"{spec.user}: {f}" for f in check(spec.expect, reply.text, reply.payload()["answer"])]
             out.append((case.id, not failures, failures))
     return out
