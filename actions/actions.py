@@ -16,7 +16,7 @@ from actions.answers import Answerer, Turn, join_places
 from knowledge.api import KnowledgeBase, StoreNotBuilt
 
 # The slots the answer policy reads from the tracker.
-TURN_SLOTS = ("product", "service", "place", "last_question", "pending")
+TURN_SLOTS = ("product", "service", "place", "last_question", "pending", "compared")
 
 
 def _mentions(message: Dict[str, Any], entity: str) -> List[tuple]:
@@ -39,7 +39,8 @@ def turn_of(message: Dict[str, Any], slots: Dict[str, Any], said: List[str], int
         products=[m[2] for m in sorted(_mentions(message, "product"))],
         services=[m[2] for m in sorted(_mentions(message, "service"))],
         places=join_places(_mentions(message, "place")),
-        **{k: slots.get(k) for k in TURN_SLOTS},
+        **{k: slots.get(k) for k in TURN_SLOTS if k != "compared"},
+        compared=tuple(slots.get("compared") or ()),
         asked_before=before if slots.get("pending") else None,
         ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in message.get("intent_ranking") or []],
     )

@@ -325,13 +325,23 @@ def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
     # an unlikely other reading is not taken (a place named: the coverage reading stands)
     reply = ask(
         bot,
-        "众安增值服务的重大疾病住院护工在杭州能陪护多少天",
+        "众安增值服务的重大疾病住院护工在杭州能陪护吗",
         "ask_coverage",
         ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
         places=["杭州"],
         **turn,
     )
     assert reply.answer_type in ("coverage", "coverage_summary") and reply.slots["last_question"] == "ask_coverage"
+    # unless the words ask for the days themselves, whatever the NLU's reading (a_value_asked_where)
+    reply = ask(
+        bot,
+        "众安增值服务的重大疾病住院护工在杭州能陪护多少天",
+        "ask_coverage",
+        ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
+        places=["杭州"],
+        **turn,
+    )
+    assert reply.answer_type == "rule" and "累计不超过 30 日" in reply.text
     # with no place and no word of places the coverage reading does not stand either: the detail is searched
     reply = ask(
         bot,

@@ -84,3 +84,26 @@ def test_the_sentence_on_the_detail_is_shown_when_it_is_in_another_part_of_the_m
     pingan = reply.text.split("【平安健康 医疗险·住院垫付】")[1].split("【")[0]
     assert "一个工作日做出审核结果" in pingan
     assert "48个小时内反馈具体审核意见" in reply.text and "2个工作日内对被该申请进行审核" in reply.text
+
+
+def test_a_follow_up_after_a_comparison_compares_the_same_rows(bot):
+    first = bot.answer(
+        Turn(text="基因检测的报告，AXA和众安PLUS谁出得快点", intent="ask_compare", products=["AXA", "众安PLUS"],
+             services=["基因检测"])
+    )  # fmt: skip
+    rows = first.slots["compared"]
+    assert [r.split("|")[0] for r in rows] == ["axa_tianping", "zhongan_plus"]
+    again = bot.answer(
+        Turn(text="那分别能做几次", intent="ask_usage_limit", service="基因检测", last_question="ask_compare",
+             compared=tuple(rows))
+    )  # fmt: skip
+    assert again.answer_type == "comparison" and again.extra["products"] == first.extra["products"]
+    # each manual's number of uses (003: 基因检测服务1次; 000 特药基因检测: 保单年度内限制次数 1次)
+    assert "基因检测服务1次" in again.text and "保单年度内限制次数 1次" in again.text
+    assert again.slots["compared"] == rows
+    # a question of one product's after it is no comparison, and the rows are let go
+    one = bot.answer(
+        Turn(text="安盛的要寄什么样本", intent="ask_service_info", products=["安盛"], service="基因检测",
+             compared=tuple(rows))
+    )  # fmt: skip
+    assert one.answer_type != "comparison" and one.slots.get("compared") is None

@@ -156,8 +156,11 @@ def test_the_rules_apply_in_order_and_are_recorded():
 
 def test_other_readings_are_kept_for_the_answer_step():
     ranking = [("ask_coverage", 0.55), ("ask_usage_limit", 0.3), ("ask_time", 0.05)]
-    q = interpret(Turn("杭州护工能陪护多少天", "ask_coverage", services=["护工"], places=["杭州"], ranking=ranking))
+    q = interpret(Turn("杭州护工陪护那块", "ask_coverage", services=["护工"], places=["杭州"], ranking=ranking))
     assert q.alternatives == ("ask_usage_limit",)
+    # "能陪护多少天" asks the days of use itself (a_value_asked_where): the coverage reading is the other one
+    q = interpret(Turn("杭州护工能陪护多少天", "ask_coverage", services=["护工"], places=["杭州"], ranking=ranking))
+    assert (q.intent, q.alternatives) == ("ask_usage_limit", ())
 
 
 def test_emergency_first():
@@ -358,3 +361,32 @@ def test_every_training_example_of_a_kind_with_its_words_says_one():
     for intent, words in INTENT_WORDS.items():
         mine = [(e, placed) for i, e, placed in examples if i == intent]
         assert len(mine) >= 50 and [e for e, placed in mine if not words.said_in(e, placed)] == [], intent
+
+
+def test_a_value_asked_where():
+    ask = "我在成都，自己请护工一天能补多少"
+    turn = Turn(ask, "ask_coverage", services=["护工"], places=["成都"], product="pingan_health")
+    assert interpret(turn).intent == "ask_cost"  # 补多少: an amount, of which the place may be the condition
+    # whether it is given there, or no value asked: still the coverage question
+    assert (
+        interpret(Turn("成都能补护工吗", "ask_coverage", services=["护工"], places=["成都"])).intent == "ask_coverage"
+    )
+    assert interpret(Turn("成都那边护工管不管", "ask_coverage", services=["护工"], places=["成都"])).intent == (
+        "ask_coverage"
+    )
+
+
+def test_the_comparison_goes_on():
+    rows = ("axa_tianping|靶向用药基因检测服务", "zhongan_plus|恶性肿瘤及罕见病特定药品基因检测服务")
+    context = dict(service="基因检测", last_question="ask_compare", compared=rows)
+    q = interpret(Turn("那分别能做几次", "ask_usage_limit", **context))
+    assert (q.intent, q.compared, q.compared_kind) == ("ask_compare", rows, "ask_usage_limit")
+    assert interpret(Turn("哪边快点", "nlu_fallback", **context)).intent == "ask_compare"
+    # a product, a place or another service named: a question of its own
+    assert (
+        interpret(Turn("安盛的能做几次", "ask_usage_limit", products=["安盛"], **context)).intent == "ask_usage_limit"
+    )
+    assert interpret(Turn("北京能做吗", "ask_coverage", places=["北京"], **context)).intent == "ask_coverage"
+    other = Turn("二诊能做几次", "ask_usage_limit", services=["二诊"], **context)
+    assert interpret(other).intent == "ask_usage_limit"
+    assert interpret(Turn("那分别能做几次", "ask_usage_limit", service="基因检测")).intent == "ask_usage_limit"

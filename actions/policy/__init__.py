@@ -64,6 +64,7 @@ def understand(kb: KnowledgeBase, turn: Turn, cal: Calibration = CALIBRATION) ->
     if result.asked in QUESTION_INTENTS:
         result.slots.setdefault("last_question", result.asked)
     result.slots.setdefault("pending", None)
+    result.slots.setdefault("compared", None)
     return result
 
 

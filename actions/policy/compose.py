@@ -18,7 +18,7 @@ from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
 from actions.policy.text import clean, distinct, named_in
-from actions.policy.turn import QUESTION_INTENTS, SERVICE_SUGGESTION
+from actions.policy.turn import QUESTION_INTENTS, SERVICE_SUGGESTION, compared_row, compared_rows
 from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Source
 from knowledge.coverage import REMOTE_ONLY
 from knowledge.english import is_english
@@ -471,6 +471,10 @@ def services_at(n: Need, product: ProductInfo) -> Answer:
 
 
 def compare(n: Need) -> Answer:
+    if n.q.compared:  # "那分别能做几次": the rows compared before
+        rows = _rows_again(n, n.q.compared)
+        if rows:
+            return _compare_rows(n, rows)
     if not n.q.service_words:  # "安盛的服务手册跟保险合同写得不一样，听哪个的": a product's own rule
         return product_passage(n) or Answer(
             "ask_compare_service", "clarify", missing="service", data={"examples": example_services(n, compared=True)}
@@ -486,10 +490,20 @@ def compare(n: Need) -> Answer:
         return Answer("unknown_service", "fallback", data={"words": n.q.service_words})
     if len(named) >= 2 and len(named & {x["product"] for x in rows}) >= 2:  # "安盛跟平安的…": those two
         rows = [x for x in rows if x["product"] in named]
+    return _compare_rows(n, rows)
+
+
+def _rows_again(n: Need, compared: Sequence[str]) -> List[Dict[str, Any]]:
+    """The comparison rows a ``compared`` slot names, as ``KnowledgeBase.compare`` gives them."""
+    return [x for pid, name in compared_rows(compared) for x in n.kb.compare(name) if x["product_id"] == pid]
+
+
+def _compare_rows(n: Need, rows: List[Dict[str, Any]]) -> Answer:
+    """The rows side by side; kept for the follow-ups when there are two or more."""
     sources = [Source(x["source"]["manual"], x["source"]["title"], x["source"]["section"]) for x in rows]
     # "哪个出报告快", "提前几天": the facts of the kind asked, or else the manual's sentence on the
     # detail, product by product
-    asked = compared_detail(n.q.detail)
+    asked = compared_detail(n.q.detail) or n.q.compared_kind
     details: List[Optional[Focus]] = []
     asked_facts: List[List[FactInfo]] = []
     differing: List[bool] = []  # a row whose manual states the thing asked twice, differently
@@ -518,6 +532,7 @@ def compare(n: Need) -> Answer:
             "differing": differing,
         },
         extra={"products": [x["product"] for x in rows], "compared": asked},
+        slots={"compared": [compared_row(x["product_id"], x["service"]) for x in rows]} if len(rows) >= 2 else {},
     )
 
 

@@ -44,6 +44,8 @@ class Question:
     described_service: Tuple[str, ...] = ()  # the words of a service named in other words ("宠物", "医疗")
     no_open_request: bool = False  # a cancellation asked with no request of the sender's open
     services: Tuple[str, ...] = ()  # the service mentions of this message, in order
+    compared: Tuple[str, ...] = ()  # the rows of the comparison it goes on with (turn.compared)
+    compared_kind: Optional[str] = None  # the kind of question asked of each of those rows
 
     @property
     def in_person(self) -> bool:
@@ -285,6 +287,16 @@ def a_value_asked_names_the_question(
     return replace(q, intent=valued) if valued is not None else None
 
 
+def a_value_asked_where(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "我在成都，自己请护工一天能补多少" read as a coverage question (a place named): a message that asks
+    for one kind of value and not whether the service is given there asks for the value (the place may
+    be its condition: "一线城市300元/天，其他城市250元/天")."""
+    if q.intent != "ask_coverage" or not turn.places or AVAILABILITY.asks_whether(q.detail):
+        return None
+    valued = value_asked(q)
+    return replace(q, intent=valued) if valued is not None else None
+
+
 # What the NLU reads a message closing the conversation as, when it is unsure ("没事了，我自己再研究研究").
 CLOSINGS = ("goodbye", "thanks", "affirm", "stop_request", "deny")
 QUESTION_MARKS = ("?", "？", "吗", "呢", "么", "嘛", "怎", "能不能", "可不可以", "是不是", "有没有", "会不会")
@@ -388,7 +400,7 @@ def using_it_again(q: Question, turn: Turn, named_products: int, cal: Calibratio
 # Words that set two things side by side ("哪个更快", "分别", "有区别吗").
 COMPARING_WORDS = (
     "哪个", "哪一个", "哪样", "哪家", "分别", "各自", "各要", "各多", "区别", "差别", "差异", "不同", "不一样", "一样",
-    "相比", "比较", "更快", "更久", "更早", "更好", "划算",
+    "相比", "比较", "更快", "更久", "更早", "更好", "划算", "哪边",
 )  # fmt: skip
 
 
@@ -396,6 +408,23 @@ def several_services_compared(q: Question, turn: Turn, named_products: int, cal:
     """ "安盛基因检测报告和二诊意见报告，哪个出得更快": two services named and set side by side compare them."""
     if len(set(turn.services)) >= 2 and q.intent in QUESTION_INTENTS and any(w in q.text for w in COMPARING_WORDS):
         return replace(q, intent="ask_compare")
+    return None
+
+
+# The questions a comparison's follow-up asks of each row it compared (where is one product's coverage,
+# which services one product's list).
+ASKED_OF_EACH = tuple(i for i in QUESTION_INTENTS if i not in ("ask_coverage", "ask_services", "ask_compare"))
+
+
+def the_comparison_goes_on(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "那分别能做几次" after "基因检测的报告，AXA和众安PLUS谁出得快点": a question after a comparison that
+    names no product, place or other service asks it of each product compared (the same rows)."""
+    if not turn.compared or turn.products or turn.places or (turn.services and q.slots.get("service") != turn.service):
+        return None
+    if q.intent in ASKED_OF_EACH:
+        return replace(q, intent="ask_compare", compared=turn.compared, compared_kind=q.intent)
+    if q.intent == "ask_compare" or (q.intent == "nlu_fallback" and any(w in q.text for w in COMPARING_WORDS)):
+        return replace(q, intent="ask_compare", compared=turn.compared)
     return None
 
 
@@ -447,12 +476,14 @@ RULES: List[Rule] = [
     a_reading_needs_its_words,
     a_question_about_a_service_is_no_handoff,
     a_value_asked_names_the_question,
+    a_value_asked_where,
     a_closing_said_unsurely,
     one_product_is_not_a_comparison,
     applying_by_phone,
     what_a_service_holds,
     several_products_compared,
     several_services_compared,
+    the_comparison_goes_on,
     a_place_asks_whether_it_is_there,
     using_it_again,
     another_service_starts_afresh,

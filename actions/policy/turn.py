@@ -43,6 +43,7 @@ class Turn:
     ranking: List[Tuple[str, float]] = field(default_factory=list)  # the NLU's other readings, best first
     heard_places: List[str] = field(default_factory=list)  # words that sound like a place ("杭洲"): see understand
     asked_before: Optional[str] = None  # the message before this one: what a "是的" to "您是指…吗" confirms
+    compared: Tuple[str, ...] = ()  # the last answer's comparison rows, as compared_row() keys
 
 
 def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
@@ -56,6 +57,16 @@ def join_places(mentions: Sequence[Tuple[int, int, str]]) -> List[str]:
             out.append(text)
         last_end = end
     return out
+
+
+def compared_row(product_id: str, service: str) -> str:
+    """One row of a comparison as the ``compared`` slot keeps it ("axa_tianping|靶向用药基因检测服务")."""
+    return f"{product_id}|{service}"
+
+
+def compared_rows(compared: Sequence[str]) -> List[Tuple[str, str]]:
+    """The (product id, service name) rows of a ``compared`` slot."""
+    return [tuple(row.split("|", 1)) for row in compared if "|" in row]  # type: ignore[misc]
 
 
 # The ``pending`` slot holds the place we suggested ("杭州市"), or the service, marked with this prefix

@@ -428,10 +428,10 @@ def _comparison(a: Answer) -> Worded:
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
         line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}"
         if facts:
-            line += (
-                f"\n  {LABELS.get(a.topic or '', '关于您问的')}{'（手册中有不同说法）' if differ else ''}："
-                + "；".join(distinct([clean(f.text) for f in facts]))
-            )
+            said = [t for t in distinct([clean(f.text) for f in facts]) if t != limit]  # 次数 shows the limit
+            if said:
+                label = f"{LABELS.get(a.topic or '', '关于您问的')}{'（手册中有不同说法）' if differ else ''}"
+                line += f"\n  {label}：" + "；".join(said)
         elif a.topic:  # the others' facts of the kind are shown: this one's manual does not state it
             line += f"\n  {LABELS.get(a.topic, '关于您问的')}：手册未写明" + (
                 f"；相关说明：{focus_text(detail)}" if detail else ""
