@@ -338,6 +338,17 @@ def test_a_reading_needs_its_words():
     )
     assert interpret(Turn("远程问诊能用吗", "ask_coverage", place="杭州", ranking=ranking)).intent == "ask_coverage"
     assert interpret(Turn("陪诊覆盖哪些城市", "ask_coverage", ranking=ranking)).intent == "ask_coverage"
+    # how to apply is asked in words of applying, booking or an entry point; who gives it and where are not
+    ranking = [("ask_apply", 0.66), ("ask_service_info", 0.2)]
+    turn = Turn("安盛二诊找的是啥水平的医生", "ask_apply", products=["安盛"], services=["二诊"], ranking=ranking)
+    assert interpret(turn).intent == "ask_service_info"
+    assert interpret(Turn("二诊去哪申请", "ask_apply", services=["二诊"], ranking=ranking)).intent == "ask_apply"
+    ranking = [("ask_apply", 0.7), ("inform", 0.16), ("ask_service_info", 0.08)]
+    turn = Turn("尊享e生plus的MDT会诊是在哪做的", "ask_apply", services=["MDT会诊"], ranking=ranking)
+    assert interpret(turn).intent == "ask_coverage"  # no other reading likely; 在哪 asks where it is given
+    # the conversation's last question carried on by a confirmation is not checked against the confirmation
+    turn = Turn("是这个没错", "affirm", pending="service:质子重离子服务", last_question="ask_apply")
+    assert interpret(turn).intent == "ask_apply"
 
 
 def test_a_question_about_a_service_is_no_handoff():

@@ -51,3 +51,11 @@ def test_the_butler_style_lists_every_source_the_chat_style_three(kb):
     assert Answerer(kb, style="butler").answer(turn).text == butler.text
     with pytest.raises(ValueError):
         render(answer, "sms")
+
+
+def test_a_hospital_listed_once_per_city_is_named_once(kb):
+    # 000 4. 重疾多学科会诊MDT服务 lists "北上广地区三甲医院" for each of 北京, 上海 and 广州
+    reply = Answerer(kb).answer(
+        Turn("尊享e生plus的MDT会诊在什么地方做", "ask_coverage", products=["尊享e生plus"], services=["MDT会诊"])
+    )
+    assert "北上广地区三甲医院" in reply.text and "北上广地区三甲医院、北上广地区三甲医院" not in reply.text

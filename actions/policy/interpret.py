@@ -229,7 +229,9 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     words (a coverage question: or with a place); without any, the NLU's next likely question that is said
     in its words, or an unsure one (searched in the conversation's service)."""
     words = INTENT_WORDS.get(q.intent)
-    if words is None or words.said_in(q.text, _placed(q, turn)):
+    # the conversation's last question carried on ("是这个没错" confirming a name) is not this message's reading
+    carried = q.intent == turn.last_question and q.intent != turn.intent
+    if words is None or carried or words.said_in(q.text, _placed(q, turn)):
         return None
     return another_reading(q, turn, cal)
 
@@ -249,9 +251,14 @@ def _placed(q: Question, turn: Turn) -> bool:
     return bool(turn.places or turn.heard_places or turn.place or q.place_words)
 
 
+# Words that ask where ("MDT会诊是在哪做的"): a place, or whatever the manual says of where it is given.
+WHERE_WORDS = ("在哪", "哪里", "哪儿", "什么地方", "啥地方", "哪些城市", "哪个城市", "哪些地方")
+
+
 def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
     """The question named by the one kind of value asked, else the NLU's next likely question that is
-    said in its words, else an unsure one (searched in the conversation's service)."""
+    said in its words, else where a named service is given if that is asked, else an unsure one
+    (searched in the conversation's service)."""
     placed = _placed(q, turn)
     likely = [
         name
@@ -261,8 +268,10 @@ def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
         and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
         and confidence >= cal.other_reading_min_confidence
     ]
-    # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question
-    return replace(q, intent=value_asked(q) or (likely[0] if likely else "nlu_fallback"))
+    # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question;
+    # with no reading likely, "MDT会诊是在哪做的" asks where a named service is given
+    where = "ask_coverage" if q.service_words and any(w in q.detail for w in WHERE_WORDS) else "nlu_fallback"
+    return replace(q, intent=value_asked(q) or (likely[0] if likely else where))
 
 
 def value_asked(q: Question) -> Optional[str]:

@@ -116,9 +116,8 @@ def coverage_text(r: CoverageResult) -> str:
     if d["hospitals"] and r.covered:
         lines.append(f"手册列出{place}的服务医院数：{d['hospitals']}家。")
     if d["hospital_names"]:
-        lines.append(
-            "指定医院：" + "、".join(d["hospital_names"][:6]) + ("等" if len(d["hospital_names"]) > 6 else "") + "。"
-        )
+        names = list(dict.fromkeys(d["hospital_names"]))
+        lines.append("指定医院：" + "、".join(names[:6]) + ("等" if len(names) > 6 else "") + "。")
     if d["listed_within"]:
         names = "、".join(e["name"] for e in d["listed_within"][:20])
         more = f"等{len(d['listed_within'])}个" if len(d["listed_within"]) > 20 else ""
@@ -270,12 +269,8 @@ def _coverage_summary(a: Answer) -> Worded:
     else:
         text = head + clean(cov.text)
         if cov.type in ("hospitals",) and cov.hospitals:
-            text += (
-                "\n指定医院："
-                + "、".join(h.name for h in cov.hospitals[:8])
-                + ("等" if len(cov.hospitals) > 8 else "")
-                + "。"
-            )
+            names = list(dict.fromkeys(h.name for h in cov.hospitals))  # "北上广地区三甲医院" is listed once per city
+            text += "\n指定医院：" + "、".join(names[:8]) + ("等" if len(names) > 8 else "") + "。"
         if cov.type == "unpublished":
             text += "\n手册未公布具体城市清单，可拨打客服热线确认。"
         if cov.type == "not_stated":
