@@ -145,7 +145,8 @@ def test_a_place_asks_whether_it_is_there():
         interpret(Turn("我在福州，出院接送收钱不", "ask_cost", services=["出院接送"], places=["福州"])).intent
         == "ask_cost"
     )
-    assert interpret(Turn("陪诊能安排不", "ask_time", services=["陪诊"])).intent == "ask_time"  # no place named
+    no_place = Turn("陪诊能安排不", "ask_service_info", services=["陪诊"])
+    assert interpret(no_place).intent == "ask_service_info"  # no place named
 
 
 def test_the_rules_apply_in_order_and_are_recorded():
@@ -346,6 +347,12 @@ def test_a_reading_needs_its_words():
     ranking = [("ask_apply", 0.7), ("inform", 0.16), ("ask_service_info", 0.08)]
     turn = Turn("尊享e生plus的MDT会诊是在哪做的", "ask_apply", services=["MDT会诊"], ranking=ranking)
     assert interpret(turn).intent == "ask_coverage"  # no other reading likely; 在哪 asks where it is given
+    # a greeting says hello or asks whether someone is there; "晚上也有人守着吗" about 院内陪护 does neither
+    ranking = [("greet", 0.75), ("ask_service_info", 0.12)]
+    turn = Turn("晚上也有人守着吗", "greet", service="院内陪护", product="zhongan_plus", ranking=ranking)
+    assert interpret(turn).intent == "ask_service_info"
+    assert interpret(Turn("您好，在吗", "greet", service="院内陪护", ranking=ranking)).intent == "greet"
+    assert interpret(Turn("hello 小助手", "greet", ranking=ranking)).intent == "greet"
     # the conversation's last question carried on by a confirmation is not checked against the confirmation
     turn = Turn("是这个没错", "affirm", pending="service:质子重离子服务", last_question="ask_apply")
     assert interpret(turn).intent == "ask_apply"

@@ -59,3 +59,10 @@ def test_a_hospital_listed_once_per_city_is_named_once(kb):
         Turn("尊享e生plus的MDT会诊在什么地方做", "ask_coverage", products=["尊享e生plus"], services=["MDT会诊"])
     )
     assert "北上广地区三甲医院" in reply.text and "北上广地区三甲医院、北上广地区三甲医院" not in reply.text
+
+
+def test_a_greeting_says_what_can_be_asked_and_keeps_the_conversation(kb):
+    turn = Turn("您好，在吗", "greet", service="院内陪护", product="zhongan_plus", last_question="ask_usage_limit")
+    reply = Answerer(kb).answer(turn)
+    assert reply.text.startswith("您好！我是健康险服务助手") and "怎么申请" in reply.text
+    assert not {"service", "product", "last_question"} & set(reply.slots)  # nothing of the context is reset

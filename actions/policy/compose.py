@@ -680,6 +680,11 @@ def nothing_to_stop(n: Need) -> Answer:
     return Answer("nothing_to_stop", "chitchat", keeps_pending=True)
 
 
+def greeting(n: Need) -> Answer:
+    """ "您好，在吗": hello, and what can be asked; the conversation's context stays as it was."""
+    return Answer("greeting", "chitchat", keeps_pending=True)
+
+
 def nothing_to_cancel(n: Need) -> Answer:
     """A cancellation asked with no open request and no service to give the rule of."""
     return Answer("nothing_to_cancel", "chitchat")
@@ -696,6 +701,7 @@ HANDLERS: Dict[str, Handler] = {
     "stop_request": nothing_to_stop,
     "nothing_to_cancel": nothing_to_cancel,
     "outside_insurer": outside_insurer,
+    "greet": greeting,
     "affirm": acknowledge,
     "deny": acknowledge,
     "closing": acknowledge,

@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from actions.policy.calibration import CALIBRATION, Calibration
 from actions.policy.lists import AVAILABILITY, EVERYDAY_SERVICES, INTENT_WORDS, OTHER_INSURERS, QUESTION_FRAME, SAFETY
 from actions.policy.turn import QUESTION_INTENTS, Turn, suggested_service
+from knowledge.english import is_english
 
 # "宠物医疗服务", "上门做饭的服务": the words a message names a service with, when it names none the
 # store knows (the name stands before 服务).
@@ -231,7 +232,8 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     words = INTENT_WORDS.get(q.intent)
     # the conversation's last question carried on ("是这个没错" confirming a name) is not this message's reading
     carried = q.intent == turn.last_question and q.intent != turn.intent
-    if words is None or carried or words.said_in(q.text, _placed(q, turn)):
+    # an English question's kind was read from its English words (english.py), not the NLU's
+    if words is None or carried or is_english(q.text) or words.said_in(q.text, _placed(q, turn)):
         return None
     return another_reading(q, turn, cal)
 

@@ -172,6 +172,13 @@ def _ack(a: Answer) -> Worded:
     return ("好的。还有其他问题可以随时问我。" if a.data["affirm"] else "好的，请再说一下您想了解的问题。"), []
 
 
+def _greeting(a: Answer) -> Worded:
+    return (
+        "您好！我是健康险服务助手，可以为您解答保险服务手册里的问题：服务在哪些城市能用、能用几次、怎么申请、"
+        "要准备什么材料等。请问您想了解哪家产品的什么服务？"
+    ), []
+
+
 def _ask_service(a: Answer) -> Worded:
     label = f"{a.product.name}的" if a.product else ""
     return f"请问您想了解{label}哪项服务？例如：{'、'.join(a.data['examples'])}。", []
@@ -530,6 +537,7 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
     "safety": _safety,
     "outside_insurer": _outside_insurer,
     "ack": _ack,
+    "greeting": _greeting,
     "ask_service": _ask_service,
     "not_in_product": _not_in_product,
     "did_you_mean_service": _did_you_mean_service,
