@@ -233,7 +233,7 @@ def a_reading_needs_its_words(q: Question, turn: Turn, named_products: int, cal:
     # the conversation's last question carried on ("是这个没错" confirming a name) is not this message's reading
     carried = q.intent == turn.last_question and q.intent != turn.intent
     # an English question's kind was read from its English words (english.py), not the NLU's
-    if words is None or carried or is_english(q.text) or words.said_in(q.text, _placed(q, turn)):
+    if words is None or carried or is_english(q.text) or words.said_in(q.detail, _placed(q, turn)):
         return None
     return another_reading(q, turn, cal)
 
@@ -267,7 +267,7 @@ def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
         for name, confidence in turn.ranking
         if name in QUESTION_INTENTS
         and name != q.intent
-        and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.text, placed))
+        and (name not in INTENT_WORDS or INTENT_WORDS[name].said_in(q.detail, placed))
         and confidence >= cal.other_reading_min_confidence
     ]
     # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question;
