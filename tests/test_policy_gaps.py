@@ -173,3 +173,12 @@ def test_a_services_own_waiting_rule_answers_however_it_is_worded(kb):
         Turn(text="药惠购等待期多久", intent="ask_waiting_period", services=["药惠购"], product="zhongan_value_added")
     )
     assert "保单生效即可使用该服务" in reply.text and not reply.text.startswith("手册没有写明")
+
+
+def test_a_number_of_things_the_manual_does_not_print_is_said_not_stated(kb):
+    # 000 7. 特定药品基因检测服务 prints no number of genes; "好几个刀口" says several, asks none
+    svc = kb.service(kb.product("众安PLUS"), "基因检测")
+    gap = kb.gap("能测多少个基因", svc)
+    assert gap is not None and gap.kind == "value" and gap.things == ("数量",)
+    several = kb.gap("身上好几个刀口一次能都换了吗", kb.service(kb.product("众安PLUS"), "术后上门护理"))
+    assert several is None or "数量" not in several.things
