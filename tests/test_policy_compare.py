@@ -107,3 +107,14 @@ def test_a_follow_up_after_a_comparison_compares_the_same_rows(bot):
              compared=tuple(rows))
     )  # fmt: skip
     assert one.answer_type != "comparison" and one.slots.get("compared") is None
+
+
+def test_a_remote_services_row_says_it_is_not_bound_to_a_city(bot):
+    # 000 (三) 预授权申请 is applied for online or by phone; its "coverage" sentence is how to apply
+    reply = bot.answer(
+        Turn(text="PLUS的直付和预授权分别要提前多久", intent="ask_advance_notice", products=["PLUS"],
+             services=["直付", "预授权"])
+    )  # fmt: skip
+    assert reply.answer_type == "comparison"
+    row = reply.text[reply.text.index("·预授权申请】") :]
+    assert row.split("\n")[0].endswith("范围：线上或电话提供，不限城市") and "您可通过" not in row.split("\n")[0]

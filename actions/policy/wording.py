@@ -428,7 +428,9 @@ def _comparison(a: Answer) -> Worded:
     differing = a.data.get("differing") or [False] * len(a.data["rows"])
     for row, detail, facts, differ in zip(a.data["rows"], details, asked_facts, differing, strict=True):
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
-        line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{clean(row['coverage'])}"
+        # a remote service's coverage sentence says how it is applied for ("您可通过…公众号…"), not where
+        scope = PLACE_GROUP_LABELS["remote"] if row.get("coverage_type") == "remote" else clean(row["coverage"])
+        line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{scope}"
         if facts:
             said = [t for t in distinct([clean(f.text) for f in facts]) if t != limit]  # 次数 shows the limit
             if said:
