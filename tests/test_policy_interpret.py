@@ -47,6 +47,13 @@ def test_follow_up():
     assert interpret(Turn("那乌海呢", "inform", places=["乌海"])).intent == "ask_coverage"
     assert interpret(Turn("住院陪护", "inform", services=["住院陪护"])).intent == "ask_service_info"
     assert interpret(Turn("平安的", "inform", products=["平安"])).intent == "ask_services"
+    numbers = Turn(
+        "家里人分别是众安PLUS、尊享e生2023版，打客服是不是都一个号？", "inform", products=["众安PLUS", "尊享e生2023版"]
+    )
+    assert interpret(numbers).intent == "ask_hotline"
+    assert interpret(Turn("那2023版呢", "inform", products=["2023版"])).intent == "ask_services"
+    team = Turn("2023版的私人健康管家都是医生吗", "inform", products=["2023版"])  # a person, not a number
+    assert interpret(team).intent == "ask_services"
     assert interpret(Turn("嗯", "inform")).intent == "nlu_fallback"
 
 

@@ -164,6 +164,10 @@ def confirmed_suggestion(q: Question, turn: Turn, named_products: int, cal: Cali
     return replace(q, intent=turn.last_question or "ask_coverage", place_words=turn.pending, slots=slots)
 
 
+# Words of a number to call (not of a person to talk to: "私人健康管家是学医的吗" asks about the team).
+NUMBER_WORDS = ("电话", "热线", "专线", "号码", "一个号", "哪个号", "客服")
+
+
 def follow_up(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "那乌海呢" repeats the last question with the new place; a bare service or product likewise."""
     if q.intent != "inform":
@@ -175,7 +179,10 @@ def follow_up(q: Question, turn: Turn, named_products: int, cal: Calibration) ->
     elif turn.services:
         intent = "ask_service_info"
     elif turn.products:
-        intent = "ask_services"
+        # "家里三个人分别是众安PLUS、2023版…打客服是不是都一个号？": a question in words of a number to
+        # call, about the products named, asks for their numbers, not their services
+        asks_number = any(m in q.detail for m in QUESTION_MARKS) and any(w in q.detail for w in NUMBER_WORDS)
+        intent = "ask_hotline" if asks_number else "ask_services"
     else:
         intent = "nlu_fallback"
     return replace(q, intent=intent)
