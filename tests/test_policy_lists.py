@@ -192,3 +192,18 @@ def test_an_item_named_by_a_rare_word_in_a_long_story_asked_yes_or_no_is_about_t
     reply = ask(bot, text, "out_of_scope", products=["平安健康险"], services=["第二诊疗"])
     assert "中有“严重帕金森病”" in reply.text and "手册中的定义" in reply.text
     assert "严重帕金森病。\n" not in reply.text  # the item is its name: not shown twice
+
+
+def test_a_thing_off_the_list_that_an_items_definition_names_is_shown_with_it(bot):
+    # 004 附件 2.18 种疾病清单: 冠状动脉搭桥术's definition says 冠状动脉支架植入术 …不在保障范围内
+    turn = Turn(
+        "他去年心脏放了个支架，这个算不算", "out_of_scope", service="国内第二诊疗（18种重疾）", product="pingan_health"
+    )
+    reply = bot.answer(turn)
+    assert "中没有写“支架”" in reply.text and "冠状动脉支架植入术" in reply.text and "不在保障范围内" in reply.text
+    assert reply.extra["list"]["on_list"] is False
+    # a thing no definition names: the list alone
+    reply = bot.answer(
+        Turn("18种病里有糖尿病吗", "ask_eligibility", service="国内第二诊疗（18种重疾）", product="pingan_health")
+    )
+    assert "中没有写“糖尿病”" in reply.text and "的定义提到了它" not in reply.text

@@ -8,12 +8,12 @@ list are data (``data/list_words.yml``).
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from actions.policy.answer import Answer, Need
 from actions.policy.interpret import INTERROGATIVES
 from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME
-from knowledge.api import ServiceInfo, Source
+from knowledge.api import RuleInfo, ServiceInfo, Source
 from knowledge.lists import find_item, find_item_name, item_names
 
 # The questions a question about a list is read as ("能做雾化吗" as a coverage or eligibility question).
@@ -103,6 +103,9 @@ def list_question(n: Need) -> Optional[Answer]:
             extra={"list": {"asked": asked, "on_list": True, "item": item, "part": part}},
         )
     if runs and LIST_WORDS.asks_membership(detail):
+        said = defined_with(n, svc, runs)
+        if said is not None:
+            sources = [*sources, svc.source(said[1].section)]
         return Answer(
             "list_not_member",
             "service_info",
@@ -110,11 +113,27 @@ def list_question(n: Need) -> Optional[Answer]:
             svc,
             topic="ask_service_info",
             sources=sources,
-            data={"asked": runs[-1]},
-            extra={"list": {"asked": runs[-1], "on_list": False}},
+            data={"asked": said[0] if said else runs[-1], "defined_in": said[1] if said else None},
+            extra={"list": {"asked": said[0] if said else runs[-1], "on_list": False}},
         )
     if asks_list and not runs:
         return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
+    return None
+
+
+def defined_with(n: Need, svc: ServiceInfo, runs: List[str]) -> Optional[Tuple[str, RuleInfo]]:
+    """ "他心脏放了个支架，这个算不算" (平安's 18 种重疾): a thing the list does not name that the manual's
+    definition of one of its items does ("冠状动脉支架植入术…不在保障范围内", of 冠状动脉搭桥术) — by a word
+    rare in the manuals, in exactly one item's definition; the word and the definition, else None."""
+    import jieba
+
+    names = {name for item in svc.items for name in item_names(item)}
+    definitions = [r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names]
+    # the thing asked last first ("心脏放了个支架": 支架, then 心脏)
+    for word in dict.fromkeys(w for run in reversed(runs) for w in (run, *reversed(jieba.lcut(run))) if len(w) >= 2):
+        holding = [r for r in definitions if word in r.text]
+        if len(holding) == 1 and n.kb.passage_share(word) <= RARE_WORD_SHARE:
+            return word, holding[0]
     return None
 
 

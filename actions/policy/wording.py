@@ -344,8 +344,11 @@ def _list_member(a: Answer) -> Worded:
 
 
 def _list_not_member(a: Answer) -> Worded:
-    items = a.service.items
-    text = f"{_list_title(a)}中没有写“{a.data['asked']}”。清单共 {len(items)} 项：\n{list_text(items)}"
+    items, rule = a.service.items, a.data.get("defined_in")
+    text = f"{_list_title(a)}中没有写“{a.data['asked']}”。"
+    if rule is not None:  # "支架" is in the definition of 冠状动脉搭桥术
+        text += f"手册中“{item_name(rule.title)}”的定义提到了它：{clean(rule.text)}\n"
+    text += f"清单共 {len(items)} 项：\n{list_text(items)}"
     return _sourced(a, text), []
 
 
