@@ -118,3 +118,13 @@ def test_a_remote_services_row_says_it_is_not_bound_to_a_city(bot):
     assert reply.answer_type == "comparison"
     row = reply.text[reply.text.index("·预授权申请】") :]
     assert row.split("\n")[0].endswith("范围：线上或电话提供，不限城市") and "您可通过" not in row.split("\n")[0]
+
+
+def test_a_rows_scope_is_never_a_bare_cross_reference_nor_the_limit_again(bot):
+    # 000 7. prints its scope as "城市列表：同上"; 003's one sentence states both the limit and 全国范围
+    reply = bot.answer(
+        Turn(text="安盛和众安PLUS的基因检测哪个出报告快", intent="ask_compare", products=["安盛", "众安PLUS"],
+             services=["基因检测"])
+    )  # fmt: skip
+    assert "范围：城市列表：同上" not in reply.text and "范围：按手册所列城市" in reply.text
+    assert "基因检测服务1次。 范围：见上句" in reply.text

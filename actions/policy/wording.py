@@ -257,6 +257,8 @@ def _coverage(a: Answer) -> Worded:
 
 # Shorter than this, a coverage text is a cross-reference ("城市列表：同上"), not a sentence on the scope.
 MIN_SCOPE_SENTENCE = 12
+# A scope printed as a list, when its sentence is a mere cross-reference ("城市列表：同上")
+SCOPE_OF_A_LIST = {"list": "按手册所列城市", "provinces": "按手册所列省份", "hospitals": "手册所列医院"}
 
 
 def _coverage_summary(a: Answer) -> Worded:
@@ -433,6 +435,9 @@ def _comparison(a: Answer) -> Worded:
         limit = clean(row["usage_limit"][0]) if row["usage_limit"] else "手册未写明次数"
         # a remote service's coverage sentence says how it is applied for ("您可通过…公众号…"), not where
         scope = PLACE_GROUP_LABELS["remote"] if row.get("coverage_type") == "remote" else clean(row["coverage"])
+        scope = "见上句" if scope == limit else scope  # 安盛 基因检测 states both in one sentence
+        if len(scope) <= MIN_SCOPE_SENTENCE and row.get("coverage_type") in SCOPE_OF_A_LIST:  # "城市列表：同上"
+            scope = SCOPE_OF_A_LIST[row["coverage_type"]]
         line = f"【{row['product']}·{row['service']}】次数：{limit} 范围：{scope}"
         if facts:
             said = [t for t in distinct([clean(f.text) for f in facts]) if t != limit]  # 次数 shows the limit
