@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, select
@@ -445,6 +445,7 @@ class KnowledgeBase:
         self._service_sounds: Optional[SoundIndex] = None
         self._common_words: Optional[Set[str]] = None
         self._words_of_names: Optional[Dict[int, List[Tuple[str, ...]]]] = None
+        self._words_of_own_name: Dict[int, List[Tuple[str, ...]]] = {}
         self._place_sounds: Optional[SoundIndex] = None
         self._services_by_id = {s.id: s for s in self._services}
 
@@ -599,23 +600,42 @@ class KnowledgeBase:
                 best.append(svc)
         return best
 
-    def _name_words(self, svc: ServiceInfo) -> List[Tuple[str, ...]]:
+    def services_named_by_a_word(self, text: str, products: Sequence[ProductRef]) -> List[ServiceInfo]:
+        """One service of each product, named by one word of the text that is a word of exactly one
+        service's own name in each ("平安的和众安PLUS的会诊分别要提前多久": 会诊 → 肿瘤多学科会诊, 重疾多学科会诊MDT
+        服务); [] when no word does. For two products or more, where no name is said whole; aliases are
+        not used ("看病" of one's is "就诊" of another's)."""
+        scopes = [self.services_of(p) for p in products]
+        if len(scopes) < 2:
+            return []
+
+        def words(svc: ServiceInfo) -> Tuple[str, ...]:
+            return self._name_words(svc, own_name=True)[0]
+
+        for word in dict.fromkeys(w for scope in scopes for svc in scope for w in words(svc) if w in text):
+            found = [[svc for svc in scope if word in words(svc)] for scope in scopes]
+            if all(len(f) == 1 for f in found):
+                return [f[0] for f in found]
+        return []
+
+    def _name_words(self, svc: ServiceInfo, own_name: bool = False) -> List[Tuple[str, ...]]:
+        """The words of each of a service's names of two words or more (``own_name``: of its own
+        name only, whatever its length), as jieba's default dictionary cuts them."""
         if self._words_of_names is None:
             import jieba
 
             cut = jieba.Tokenizer()  # the default dictionary: the user dictionary keeps names whole
-            self._words_of_names = {
+            words = {
                 s.id: [
-                    ws
-                    for ws in dict.fromkeys(
-                        tuple(w for w in cut.lcut(a) if len(w) >= 2 and w not in NAME_FILLER)
-                        for a in (s.name, *s.aliases)
-                    )
-                    if len(ws) >= 2
+                    tuple(w for w in cut.lcut(a) if len(w) >= 2 and w not in NAME_FILLER) for a in (s.name, *s.aliases)
                 ]
                 for s in self._services
             }
-        return self._words_of_names[svc.id]
+            self._words_of_names = {
+                i: [ws for ws in dict.fromkeys(names) if len(ws) >= 2] for i, names in words.items()
+            }
+            self._words_of_own_name = {i: names[:1] for i, names in words.items()}
+        return (self._words_of_own_name if own_name else self._words_of_names)[svc.id]
 
     def products_offering(self, mention: str) -> List[ServiceInfo]:
         """One service per product that offers what the mention names (exact aliases)."""

@@ -128,3 +128,21 @@ def test_a_rows_scope_is_never_a_bare_cross_reference_nor_the_limit_again(bot):
     )  # fmt: skip
     assert "范围：城市列表：同上" not in reply.text and "范围：按手册所列城市" in reply.text
     assert "基因检测服务1次。 范围：见上句" in reply.text
+
+
+def test_two_products_and_a_word_of_one_service_name_in_each_are_compared(bot, kb):
+    # 会诊 is a word of 平安's 肿瘤多学科会诊 and of PLUS's 重疾多学科会诊MDT服务, and of no other service of theirs
+    pingan, plus = kb.product("平安"), kb.product("众安PLUS")
+    assert [s.name for s in kb.services_named_by_a_word("两家的会诊分别要提前多久", [pingan, plus])] == [
+        "肿瘤多学科会诊",
+        "重疾多学科会诊MDT服务",
+    ]
+    assert kb.services_named_by_a_word("都能约人陪着去看病吧", [pingan, plus]) == []  # 看病 is only an alias's
+    reply = bot.answer(
+        Turn(text="会诊时间定了但我临时要出差，平安的和众安PLUS的分别得提前多久打招呼才能改？",
+             intent="ask_advance_notice", products=["平安", "众安PLUS"])
+    )  # fmt: skip
+    # 004 4.4: 24 小时以上取消/修改预约，最多 2 次; 000 4. (8): 至少提前一个工作日告知 — asked as a change of booking
+    assert reply.answer_type == "comparison" and "取消和变更" in reply.text
+    assert "24 小时以上取消/修改预约" in reply.text and "至少提前一个工作日告知" in reply.text
+    assert len(reply.slots["compared"]) == 2

@@ -493,6 +493,21 @@ def compare(n: Need) -> Answer:
     return _compare_rows(n, rows)
 
 
+# The questions asked of each product's service when a word names one in each (not where: a place's verdict).
+COMPARED_EACH = (*SERVICE_FACTS, "ask_compare", "ask_apply", "nlu_fallback")
+
+
+def compare_each(n: Need) -> Answer:
+    """ "会诊时间定了…平安的和众安PLUS的分别得提前多久打招呼才能改": one service of each product named, by a
+    word of their names (resolve.service_of_each), side by side on the kind of question asked."""
+    services = n.r.lookup.offering
+    rows = [x for s in services for x in n.kb.compare(s.name) if x["product_id"] == s.product.id]
+    kind = n.q.intent if n.q.intent in SERVICE_FACTS else None
+    answer = _compare_rows(Need(n.kb, replace(n.q, compared_kind=kind), n.r), rows)
+    answer.asked = "ask_compare"
+    return answer
+
+
 def _rows_again(n: Need, compared: Sequence[str]) -> List[Dict[str, Any]]:
     """The comparison rows a ``compared`` slot names, as ``KnowledgeBase.compare`` gives them."""
     return [x for pid, name in compared_rows(compared) for x in n.kb.compare(name) if x["product_id"] == pid]
@@ -745,6 +760,8 @@ def _answer(need: Need) -> Answer:
         answer.asked = q.intent  # answered once the name is confirmed: this question, not an earlier one
         answer.slots["last_question"] = q.intent if q.intent in QUESTION_INTENTS else None
         return answer
+    if need.r.lookup.problem == "per_product" and q.intent in COMPARED_EACH:
+        return compare_each(need)
     answer = list_question(need) or HANDLERS.get(q.intent, fallback)(need)
     if answer.weak:
         for other in q.alternatives:

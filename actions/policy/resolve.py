@@ -23,7 +23,9 @@ class ServiceLookup:
     ``problem``: None (found), "unnamed" (no service in the question or the context),
     "not_in_product" (the product has no such service), "did_you_mean" (no product offers the
     words; ``close`` holds the nearest names), "unknown" (nothing near), "which_product"
-    (``offering`` holds one service per product that has it) or "not_offered" (a service asked
+    (``offering`` holds one service per product that has it), "per_product" (no name said whole,
+    but a word of one service's name in each of the products named: ``offering`` holds them, one
+    per product) or "not_offered" (a service asked
     for in other words, with a word no manual uses; ``offering`` holds the services whose names
     share one of its other words) or "misspelt" (``words`` sounds like a service's name written
     otherwise; ``close`` holds the services it may mean, to confirm before use).
@@ -144,6 +146,7 @@ def resolve(kb: KnowledgeBase, turn: Turn, question: Question) -> Resolved:
         lookup = (
             misspelt_service(kb, product, candidates, question.text)
             or service_said_apart(kb, product, candidates, question.detail)
+            or service_of_each(kb, named, question.detail)
             or lookup
         )
     elif lookup.problem is None and question.service_words:
@@ -166,6 +169,13 @@ def misspelt_service(
             matches = [m for m in matches if m.service.product in candidates] or matches
         return ServiceLookup(alike.typed, problem="misspelt", close=matches, offering=[m.service for m in matches])
     return None
+
+
+def service_of_each(kb: KnowledgeBase, named: List[ProductInfo], detail: str) -> Optional[ServiceLookup]:
+    """ "会诊时间定了…平安的和众安PLUS的分别得提前多久": two products named and a word that is part of one
+    service's name in each (会诊) — those services, one per product, to be set side by side."""
+    found = kb.services_named_by_a_word(detail, named) if len(named) >= 2 else []
+    return ServiceLookup(None, problem="per_product", offering=found) if found else None
 
 
 def service_said_apart(
