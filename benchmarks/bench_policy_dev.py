@@ -76,6 +76,12 @@ figure, replayed within one case; the suite through the server):
     a remote service's comparison row; one expectation widened    204                    758
     products named with a question in words of a number to call  205 (133 + 72)         758
       ask for their numbers ("打客服是不是都一个号？")
+    a thing off a printed list that one item's definition names   206                    758
+      ("心脏放了个支架": 冠状动脉搭桥术's definition)
+    comparison rows: a cross-reference scope, a repeated limit     206                    758
+    two products and a word of one service's name in each         207 (133 + 74;         758
+      ("平安的和众安PLUS的会诊…"); a change of booking compared     replayed 206)
+      as a cancellation before advance notice
 
 Measured and not kept: the answer type preferring a value in a service's days ("最多补几天") read from
 an unsure message before the NLU's likeliest reading (broke "住院那几天能让…陪诊员来病房" in the suite:
