@@ -358,6 +358,9 @@ def test_a_reading_needs_its_words():
     ranking = [("ask_apply", 0.7), ("inform", 0.16), ("ask_service_info", 0.08)]
     turn = Turn("尊享e生plus的MDT会诊是在哪做的", "ask_apply", services=["MDT会诊"], ranking=ranking)
     assert interpret(turn).intent == "ask_coverage"  # no other reading likely; 在哪 asks where it is given
+    ranking = [("ask_time", 0.79), ("ask_services", 0.06)]
+    turn = Turn("特药审核通过了，去药店拿药我得带点啥", "ask_time", services=["特药"], ranking=ranking)
+    assert interpret(turn).intent == "ask_materials"  # no word of time; 带点啥 asks what to bring
     # a greeting says hello or asks whether someone is there; "晚上也有人守着吗" about 院内陪护 does neither
     ranking = [("greet", 0.75), ("ask_service_info", 0.12)]
     turn = Turn("晚上也有人守着吗", "greet", service="院内陪护", product="zhongan_plus", ranking=ranking)

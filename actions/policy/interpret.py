@@ -260,14 +260,21 @@ def _placed(q: Question, turn: Turn) -> bool:
     return bool(turn.places or turn.heard_places or turn.place or q.place_words)
 
 
-# Words that ask where ("MDT会诊是在哪做的"): a place, or whatever the manual says of where it is given.
-WHERE_WORDS = ("在哪", "哪里", "哪儿", "什么地方", "啥地方", "哪些城市", "哪个城市", "哪些地方")
+# With no other reading likely, the question a named service is asked by its words: where it is given
+# ("MDT会诊是在哪做的"), what to bring ("去药店拿药我得带点啥").
+ASKED_BY_WORDS = (
+    ("ask_coverage", ("在哪", "哪里", "哪儿", "什么地方", "啥地方", "哪些城市", "哪个城市", "哪些地方")),
+    (
+        "ask_materials",
+        ("带什么", "带啥", "带点啥", "带哪些", "带些什么", "准备什么", "准备啥", "准备哪些", "交什么", "交啥"),
+    ),
+)
 
 
 def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
     """The question named by the one kind of value asked, else the NLU's next likely question that is
-    said in its words, else where a named service is given if that is asked, else an unsure one
-    (searched in the conversation's service)."""
+    said in its words, else the question its words ask of a named service (where it is given, what to
+    bring), else an unsure one (searched in the conversation's service)."""
     placed = _placed(q, turn)
     likely = [
         name
@@ -278,9 +285,9 @@ def another_reading(q: Question, turn: Turn, cal: Calibration) -> Question:
         and confidence >= cal.other_reading_min_confidence
     ]
     # "中午12点半…有医生接吗" (next read as which services): the one kind of value asked names the question;
-    # with no reading likely, "MDT会诊是在哪做的" asks where a named service is given
-    where = "ask_coverage" if q.service_words and any(w in q.detail for w in WHERE_WORDS) else "nlu_fallback"
-    return replace(q, intent=value_asked(q) or (likely[0] if likely else where))
+    # with no reading likely, "MDT会诊是在哪做的" asks where a named service is given (ASKED_BY_WORDS)
+    asked = next((i for i, words in ASKED_BY_WORDS if q.service_words and any(w in q.detail for w in words)), None)
+    return replace(q, intent=value_asked(q) or (likely[0] if likely else asked or "nlu_fallback"))
 
 
 def value_asked(q: Question) -> Optional[str]:
