@@ -85,7 +85,10 @@ figure, replayed within one case; the suite through the server):
 
 Measured and not kept: the answer type preferring a value in a service's days ("最多补几天") read from
 an unsure message before the NLU's likeliest reading (broke "住院那几天能让…陪诊员来病房" in the suite:
-"那几天" asks nothing); the answer-type bonus for questions naming no service (bench_retrieval.py).
+"那几天" asks nothing); the answer-type bonus for questions naming no service (bench_retrieval.py); what
+the manual does not state checked on a product-wide passage too ("2023版的私人健康管家能上门吗": dev 208,
+suite 758, but on knowledge/retrieval/product_dev.yml's questions through the policy a gap line for 24 of
+the 121 answerable ones, "手册中没有提到“阿姨”", against 3 of the 46 unanswerable).
 
 The DIET + logistic-regression blend of bench_nlu_dev.py measured here too (DIET's share 0.35):
 85/118 through the server against 86, the suite 744 against 755; not adopted.
