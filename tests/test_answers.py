@@ -322,25 +322,16 @@ def test_the_next_reading_answers_when_the_first_has_nothing_in_the_manual(bot):
         and "累计不超过 30 日" in reply.text
         and reply.slots["last_question"] == "ask_usage_limit"
     )
+
+    def in_hangzhou(text):  # read as a coverage question, surely, with a place named
+        ranking = [("ask_coverage", 0.95), ("ask_usage_limit", 0.02)]
+        return ask(bot, text, "ask_coverage", ranking=ranking, places=["杭州"], **turn)
+
     # an unlikely other reading is not taken (a place named: the coverage reading stands)
-    reply = ask(
-        bot,
-        "众安增值服务的重大疾病住院护工在杭州能陪护吗",
-        "ask_coverage",
-        ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
-        places=["杭州"],
-        **turn,
-    )
+    reply = in_hangzhou("众安增值服务的重大疾病住院护工在杭州能陪护吗")
     assert reply.answer_type in ("coverage", "coverage_summary") and reply.slots["last_question"] == "ask_coverage"
     # unless the words ask for the days themselves, whatever the NLU's reading (a_value_asked_where)
-    reply = ask(
-        bot,
-        "众安增值服务的重大疾病住院护工在杭州能陪护多少天",
-        "ask_coverage",
-        ranking=[("ask_coverage", 0.95), ("ask_usage_limit", 0.02)],
-        places=["杭州"],
-        **turn,
-    )
+    reply = in_hangzhou("众安增值服务的重大疾病住院护工在杭州能陪护多少天")
     assert reply.answer_type == "rule" and "累计不超过 30 日" in reply.text
     # with no place and no word of places the coverage reading does not stand either: the detail is searched
     reply = ask(

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.answer import Answer, Focus, Handler, Need, facts_of, focus_on, hit_source
-from actions.policy.interpret import COMPARING_WORDS, Question, either_or
+from actions.policy.interpret import ASKED_OF_EACH, COMPARING_WORDS, Question, either_or
 from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
@@ -493,8 +493,9 @@ def compare(n: Need) -> Answer:
     return _compare_rows(n, rows)
 
 
-# The questions asked of each product's service when a word names one in each (not where: a place's verdict).
-COMPARED_EACH = (*SERVICE_FACTS, "ask_compare", "ask_apply", "nlu_fallback")
+# The questions asked of each product's service when a word names one in each: those a comparison's
+# follow-up asks of each row (interpret.ASKED_OF_EACH), a comparison itself, or an unsure one.
+COMPARED_EACH = (*ASKED_OF_EACH, "ask_compare", "nlu_fallback")
 
 
 def compare_each(n: Need) -> Answer:
