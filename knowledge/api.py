@@ -832,8 +832,24 @@ class KnowledgeBase:
             # a sentence matched, but the question names a specific thing the manual never mentions
             foreign = unmentioned_words(question, self._mention_texts().get((p.id, None), ""), rare_below)
             return Gap("words", foreign) if foreign else None
-        words = unmentioned_words(question, self._mention_texts().get((p.id, sid), ""))
-        return Gap("words", words) if words else None
+        mentions = self._mention_texts()
+        words = unmentioned_words(question, mentions.get((p.id, sid), ""))
+        if not words or sid is None:
+            return Gap("words", words) if words else None
+        # "手册中没有提到“机场”" is untrue when another service's part does: said of this service,
+        # with the services that mention them ("平安出院交通…机场" vs 海外就诊服务's 接机)
+        nowhere = unmentioned_words(question, mentions.get((p.id, None), ""))
+        if set(words) <= set(nowhere):
+            return Gap("words", words)
+        named = [w for w in words if w not in nowhere]
+        said = {  # how many of the words each other service's part mentions
+            other: len(named) - len(unmentioned_words(" ".join(named), text))
+            for (pid, other), text in mentions.items()
+            if pid == p.id and other not in (None, sid)
+        }
+        most = max(said.values(), default=0)
+        others = tuple(self._services_by_id[o].name for o, k in said.items() if k == most and most > 0)
+        return Gap("words", words, service=service.name if service else None, elsewhere=others)
 
     @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
     def _mention_texts(self) -> Dict[Tuple[str, Optional[int]], str]:

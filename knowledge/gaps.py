@@ -54,6 +54,10 @@ class Gap:
 
     kind: str  # "either_or" (neither thing named), "value" (no value of the kind printed), "words"
     things: Tuple[str, ...]  # the two things, the value's label, or the words not mentioned
+    # words of a service's part that the product's manual mentions elsewhere: the service they are
+    # not mentioned for, and the product's services whose sentences do mention them
+    service: Optional[str] = None
+    elsewhere: Tuple[str, ...] = ()
 
 
 def unprinted_value(question: str, texts: Iterable[str]) -> Optional[str]:

@@ -182,3 +182,33 @@ def test_a_number_of_things_the_manual_does_not_print_is_said_not_stated(kb):
     assert gap is not None and gap.kind == "value" and gap.things == ("数量",)
     several = kb.gap("身上好几个刀口一次能都换了吗", kb.service(kb.product("众安PLUS"), "术后上门护理"))
     assert several is None or "数量" not in several.things
+
+
+def test_a_thing_another_service_mentions_is_not_said_absent_from_the_manual(kb):
+    bot = Answerer(kb)
+    # 002 图文咨询服务: 服务时间每日 6：00-22：00; 视频 and 医生 are in 视频问诊服务's part, not in its own
+    gap = kb.gap("视频里有医生吗", kb.find_services("图文咨询", "zhongan_value_added")[0].service)
+    assert gap is not None and gap.things == ("视频", "医生")
+    assert gap.service == "图文咨询服务" and gap.elsewhere == ("视频问诊服务",)
+    first = Turn(text="众安增值服务图文咨询早上五点多能发消息问吗", intent="ask_time", products=["增值服务"],
+                 services=["图文咨询"])  # fmt: skip
+    reply = bot.answer(first)
+    assert "6：00-22：00" in reply.text
+    # said as a turn to another thing, the message is about the one service that mentions them:
+    # 002 视频问诊服务 "7*24 小时不限次使用"
+    then = Turn(text="视频看医生的那个呢", intent="inform", last_question="ask_time", **_carried(reply))
+    assert "图文咨询" in then.service
+    reply = bot.answer(then)
+    assert "视频问诊服务" in reply.text and "7*24 小时" in reply.text, reply.text
+    assert reply.slots["service"] == "视频问诊服务"
+    # said of the same service, the service stays and the line says where the manual mentions it:
+    # 000 门诊陪诊服务 names no airport; 11. 海外就诊服务 (8) 到达当地后机场-酒店接机 1 次
+    reply = bot.answer(
+        Turn(text="能去机场接我吗", intent="ask_service_info", product="zhongan_plus", service="门诊陪诊服务")
+    )
+    assert reply.text.startswith("手册中门诊陪诊服务的说明没有提到“机场”（手册在海外就诊服务的说明中提到）。")
+    assert reply.payload()["answer"]["gap"]["elsewhere"] == ["海外就诊服务"]
+
+
+def _carried(reply) -> dict:
+    return {k: reply.slots.get(k) for k in ("product", "service")}

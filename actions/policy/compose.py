@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.policy.answer import Answer, Focus, Handler, Need, facts_of, focus_on, hit_source
-from actions.policy.interpret import ASKED_OF_EACH, COMPARING_WORDS, Question, either_or
+from actions.policy.interpret import ANOTHER_THING_MARKERS, ASKED_OF_EACH, COMPARING_WORDS, Question, either_or
 from actions.policy.lists import LIST_WORDS, SAFETY, compared_detail
 from actions.policy.printed_lists import asked_words, list_question
 from actions.policy.resolve import Resolved, ServiceLookup, lookup_service
@@ -773,7 +773,26 @@ def _answer(need: Need) -> Answer:
                 alternative.asked = other
                 return alternative
     answer.asked = q.intent
-    return _with_gap(need, answer)
+    answer = _with_gap(need, answer)
+    meant = _the_service_its_words_name(need, answer)
+    if meant is None:
+        return answer
+    answer = _answer(replace(need, r=replace(need.r, lookup=replace(need.r.lookup, service=meant))))
+    answer.slots.setdefault("service", meant.name)
+    return answer
+
+
+def _the_service_its_words_name(need: Need, answer: Answer) -> Optional[ServiceInfo]:
+    """ "视频看医生的那个呢" after the hours of 图文咨询: the service of the conversation, named in
+    no word of the message, is not what the message is about when its things are nowhere in that
+    service's part and one other service of the product mentions them all (视频问诊), and it is
+    said as a turn to another thing (呢, 那个 …; "申请的时候得交哪些单子" goes on about the same one)."""
+    gap = answer.gap
+    if gap is None or len(gap.elsewhere) != 1 or need.q.services or answer.service is None:
+        return None
+    if not any(w in need.q.detail for w in ANOTHER_THING_MARKERS):
+        return None
+    return next((s for s in need.kb.services_of(answer.service.product) if s.name == gap.elsewhere[0]), None)
 
 
 # The answers that show the manual's sentences (an either-or question may find neither thing in them).
@@ -804,4 +823,6 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
     if gap is not None:
         answer.gap = gap
         answer.extra["gap"] = {"kind": gap.kind, "things": list(gap.things)}
+        if gap.service is not None:  # the things are mentioned elsewhere in the manual
+            answer.extra["gap"].update(service=gap.service, elsewhere=list(gap.elsewhere))
     return answer

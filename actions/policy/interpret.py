@@ -215,6 +215,8 @@ def unsure_about_a_named_service(q: Question, turn: Turn, named_products: int, c
 
 # Words that mark a message as the same question again about something else ("那深圳呢", "换成尊享家财的话").
 FOLLOW_UP_MARKERS = ("呢", "又", "换成", "换作", "换了", "改成", "那么", "的话", "同样", "一样")
+# … and that a thing described is another one than the conversation's ("视频看医生的那个呢").
+ANOTHER_THING_MARKERS = (*FOLLOW_UP_MARKERS, "那个")
 
 
 def the_same_question_about_another_name(

@@ -581,12 +581,17 @@ SHAPES: Dict[str, Callable[[Answer], Worded]] = {
 
 
 def gap_line(gap: Gap) -> str:
-    """ "手册没有写明是中文还是英文。" / "手册没有写明具体的金额。" / "手册中没有提到“路费”“住宿”。" """
+    """ "手册没有写明是中文还是英文。" / "手册没有写明具体的金额。" / "手册中没有提到“路费”“住宿”。" /
+    "手册中门诊陪诊服务的说明没有提到“机场”（手册在海外就诊服务的说明中提到）。" """
     if gap.kind == "either_or":
         return f"手册没有写明是{gap.things[0]}还是{gap.things[1]}。"
     if gap.kind == "value":
         return f"手册没有写明具体的{gap.things[0]}。"
-    return "手册中没有提到" + "".join(f"“{w}”" for w in gap.things[:MAX_WORDS]) + "。"
+    words = "".join(f"“{w}”" for w in gap.things[:MAX_WORDS])
+    if gap.service is None:
+        return f"手册中没有提到{words}。"
+    where = f"（手册在{'、'.join(gap.elsewhere[:MAX_WORDS])}的说明中提到）" if gap.elsewhere else ""
+    return f"手册中{gap.service}的说明没有提到{words}{where}。"
 
 
 def render(answer: Answer, style: str = "chat") -> Reply:
