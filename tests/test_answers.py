@@ -238,6 +238,16 @@ def test_the_manuals_sentence_on_the_detail_asked_comes_first(bot):
     assert any("不能指定医生" in line for line in lines[1:4])
 
 
+def test_the_facts_printing_the_kind_of_value_asked_are_shown_before_the_others(bot):
+    # 004 5. 住院协助 has five facts on times; a day of the week asks for hours of service, and the
+    # FAQ's "我们的工作时间是 9:00-21:00" (5.4) is among those shown, not left to "另有 1 条"
+    reply = ask(
+        bot, "星期天找平安住院协助的服务专员，有人回消息吗", "ask_time", products=["平安"], services=["住院协助"]
+    )
+    shown = reply.text.split("（另有")[0]
+    assert "9:00-21:00" in shown, reply.text
+
+
 def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_first(bot, kb):
     """ "骑车摔伤了，还得提前一天约吗": 000 直付's booking rule that excepts accidents and 就医提示's
     sentence on accidents score within 0.85 of each other: both are shown (knowledge.api.second_focus;

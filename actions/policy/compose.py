@@ -23,6 +23,7 @@ from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Sou
 from knowledge.coverage import REMOTE_ONLY
 from knowledge.english import is_english
 from knowledge.gaps import Gap
+from knowledge.search import expected_values
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -287,8 +288,12 @@ def service_facts(n: Need) -> Answer:
     if svc is None:
         return service_missing(n, n.r.lookup)
     facts = [f for k in kinds for f in facts_of(svc, k)]
+    # the facts printing the kind of value asked go first ("星期天有人回吗": 工作日 9:00-21:00), and the
+    # fact about the detail asked before them, so that a long answer does not hide either
+    values = expected_values(n.q.detail)
+    facts = sorted(facts, key=lambda f: not any(v.search(f.text) for v in values))
     hit = n.kb.focus_passage(n.q.detail, svc)
-    if hit is not None:  # the fact about the detail asked goes first, so that a long answer does not hide it
+    if hit is not None:
         facts = sorted(facts, key=lambda f: f.text != hit["text"])
     focus = focus_on(n, svc, [f.text for f in facts])
     if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
