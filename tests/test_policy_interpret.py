@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Tuple
 
@@ -415,6 +416,15 @@ def test_a_value_asked_where():
     assert interpret(Turn("成都那边护工管不管", "ask_coverage", services=["护工"], places=["成都"])).intent == (
         "ask_coverage"
     )
+
+
+def test_a_value_asked_of_what_to_bring():
+    ranking = [("ask_materials", 0.74), ("ask_time", 0.26)]
+    turn = Turn("平安垫付材料交齐后审核要多长时间", "ask_materials", services=["垫付"], ranking=ranking)
+    assert interpret(turn).intent == "ask_time"  # 多长时间: a time, and the NLU found it likely too
+    # no value asked, or the value's question not among the likely readings: what to bring
+    assert interpret(replace(turn, text="平安垫付审核要交哪些材料")).intent == "ask_materials"
+    assert interpret(replace(turn, ranking=[("ask_materials", 0.98), ("ask_time", 0.01)])).intent == "ask_materials"
 
 
 def test_the_comparison_goes_on():
