@@ -72,6 +72,7 @@ class FocusOptions:
     hooks: float = 0.0  # weight of the question hooks' BM25 (words and character pairs), 0: off
     hooks_each: bool = False  # each hook scored alone, a passage's the best of its hooks'
     last_clause: float = 0.0  # share of the score given to the question's last clause alone, 0: off
+    product_rules: bool = False  # a service's search also ranks its product's own rules (就医提示 …)
 
 
 WORDS_ONLY = FocusOptions()
@@ -269,6 +270,8 @@ class PassageSearch:
         ids = self._ids(product_id, service_id)
         if not ids:
             return []
+        if opt.product_rules and service_id is not None and product_id is not None:
+            ids = ids + [i for i in self._by_product.get(product_id, []) if self.passages[i][1] is None]
         clause = last_clause(text) if opt.last_clause else text
         if clause != text:
             # "我爸痰多自己咳不出来，护工能给他吸痰吗": the story told first, the thing asked last
