@@ -52,8 +52,10 @@ RARE_WORD_FREQUENCY = 5000
 class Gap:
     """Something asked that the manual's sentences shown do not settle."""
 
-    kind: str  # "either_or" (neither thing named), "value" (no value of the kind printed), "words"
-    things: Tuple[str, ...]  # the two things, the value's label, or the words not mentioned
+    # "either_or" (neither thing named), "value" (no value of the kind printed), "words", "topic" (the
+    # service states no fact of the kind asked and the sentence shown none either)
+    kind: str
+    things: Tuple[str, ...]  # the two things, the value's label, the words not mentioned, or the question
     # words of a service's part that the product's manual mentions elsewhere: the service they are
     # not mentioned for, and the product's services whose sentences do mention them
     service: Optional[str] = None

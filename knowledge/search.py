@@ -38,6 +38,7 @@ QUESTION_WORDS = frozenset(
 
 SYNONYMS_PATH = Path(__file__).with_name("lexicon") / "synonyms.yml"  # beside the English glossary
 ANSWER_TYPES_PATH = Path(__file__).with_name("lexicon") / "answer_types.yml"
+FACT_WORDS_PATH = Path(__file__).with_name("lexicon") / "fact_words.yml"
 _RUN_BREAK = re.compile(r"[\W_]+")
 
 
@@ -108,6 +109,13 @@ class AnswerType(NamedTuple):
 
     def asked_in(self, text: str) -> bool:
         return any(w in text for w in self.asks) or bool(self.asks_pattern.search(text))
+
+
+@lru_cache(maxsize=4)
+def fact_words(path: Path = FACT_WORDS_PATH) -> Dict[str, Tuple[str, ...]]:
+    """By kind of fact, the words every sentence stating one holds (lexicon/fact_words.yml), read once."""
+    raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    return {kind: tuple(str(w) for w in words) for kind, words in raw.items()}
 
 
 @lru_cache(maxsize=4)

@@ -212,3 +212,24 @@ def test_a_thing_another_service_mentions_is_not_said_absent_from_the_manual(kb)
 
 def _carried(reply) -> dict:
     return {k: reply.slots.get(k) for k in ("product", "service")}
+
+
+def test_a_sentence_stating_no_fact_of_the_kind_asked_is_shown_after_saying_so(kb):
+    from knowledge.search import fact_words
+
+    # every cost fact of the store says it in one of the lexicon's words
+    words = fact_words()["cost"]
+    costs = [f.text for s in kb.all_services() for f in s.facts_of("cost")]
+    assert len(costs) >= 30 and [t for t in costs if not any(w in t for w in words)] == []
+    # 003 第二诊疗意见服务 has no sentence on costs; the one on the experts says nothing of one
+    reply = Answerer(kb).answer(
+        Turn(text="安盛二诊专家出意见要不要另外付专家费", intent="ask_cost", products=["安盛"], services=["二诊"])
+    )
+    assert reply.text.startswith("手册没有写明第二诊疗意见服务的费用。手册中相关的说明："), reply.text
+    assert "国内知名专家" in reply.text
+    assert reply.payload()["answer"]["gap"] == {
+        "kind": "topic",
+        "things": ["ask_cost"],
+        "service": "第二诊疗意见服务",
+        "elsewhere": [],
+    }

@@ -23,7 +23,7 @@ from knowledge.api import FactInfo, KnowledgeBase, ProductInfo, ServiceInfo, Sou
 from knowledge.coverage import REMOTE_ONLY
 from knowledge.english import is_english
 from knowledge.gaps import Gap
-from knowledge.search import expected_values
+from knowledge.search import expected_values, fact_words
 
 # Questions about one service and the fact kinds that answer them ("time.duration": time facts
 # of that sub-kind — how long one use lasts belongs with how often), and the answer's type.
@@ -297,7 +297,12 @@ def service_facts(n: Need) -> Answer:
         facts = sorted(facts, key=lambda f: f.text != hit["text"])
     focus = focus_on(n, svc, [f.text for f in facts])
     if not facts and focus:  # nothing of the kind asked, but the manual's sentence on the detail answers it
-        return focus_answer(svc, focus)
+        answer = focus_answer(svc, focus)
+        words = fact_words().get(kinds[0])
+        if words and not any(w in t for t in focus.texts for w in words):
+            # … unless it states nothing of that kind either ("要不要另外付专家费": no word of a cost)
+            answer.gap = Gap("topic", (n.q.intent,), service=svc.name)
+        return answer
     described = not facts and n.q.intent in DESCRIBED_BY_CONTENT
     if described:  # "什么情况下需要做预授权": what the service is for is the manual's whole answer
         kinds, answer_type = SERVICE_FACTS["ask_service_info"]
@@ -816,7 +821,9 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
     if answer.shape not in SHOWN_SENTENCES or is_english(n.q.text):  # English words are in no manual
         return answer
     pair = either_or(n.q.detail)
-    if pair:
+    if answer.gap is not None:  # set by the handler (a "topic" gap)
+        gap: Optional[Gap] = answer.gap
+    elif pair:
         shown = " ".join(
             [f.text for f in answer.facts] + [*answer.focus.texts, (answer.data.get("hit") or {}).get("text", "")]
         )
@@ -828,6 +835,6 @@ def _with_gap(n: Need, answer: Answer) -> Answer:
     if gap is not None:
         answer.gap = gap
         answer.extra["gap"] = {"kind": gap.kind, "things": list(gap.things)}
-        if gap.service is not None:  # the things are mentioned elsewhere in the manual
+        if gap.service is not None:  # the service it is said of (and where else the words are)
             answer.extra["gap"].update(service=gap.service, elsewhere=list(gap.elsewhere))
     return answer

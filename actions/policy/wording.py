@@ -587,6 +587,8 @@ def gap_line(gap: Gap) -> str:
         return f"手册没有写明是{gap.things[0]}还是{gap.things[1]}。"
     if gap.kind == "value":
         return f"手册没有写明具体的{gap.things[0]}。"
+    if gap.kind == "topic":
+        return f"手册没有写明{gap.service}的{LABELS[gap.things[0]]}。"
     words = "".join(f"“{w}”" for w in gap.things[:MAX_WORDS])
     if gap.service is None:
         return f"手册中没有提到{words}。"
