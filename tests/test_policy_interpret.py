@@ -427,6 +427,16 @@ def test_a_value_asked_of_what_to_bring():
     assert interpret(replace(turn, ranking=[("ask_materials", 0.98), ("ask_time", 0.01)])).intent == "ask_materials"
 
 
+def test_the_hours_of_a_contact():
+    ask = "买的尊享e生PLUS，想晚上9点下班后微信问下私人健康管家我妈吃药的事，那会儿还在吗"
+    assert interpret(Turn(ask, "ask_time", products=["尊享e生PLUS"])).intent == "ask_hotline"
+    assert interpret(Turn("客服热线星期天有人接吗", "nlu_fallback")).intent == "ask_hotline"
+    # a service given by phone is no contact; a duration is no time of day; a service named is asked of
+    assert interpret(Turn("AXA那个打电话问医生的，周六能打吗", "ask_time")).intent == "ask_time"
+    assert interpret(Turn("打客服预约后几天能排上", "ask_time")).intent == "ask_time"
+    assert interpret(Turn("陪诊晚上9点管家还能约吗", "ask_time", services=["陪诊"])).intent == "ask_time"
+
+
 def test_the_comparison_goes_on():
     rows = ("axa_tianping|靶向用药基因检测服务", "zhongan_plus|恶性肿瘤及罕见病特定药品基因检测服务")
     context = dict(service="基因检测", last_question="ask_compare", compared=rows)

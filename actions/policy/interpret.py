@@ -337,6 +337,24 @@ def a_value_asked_of_what_to_bring(
     return replace(q, intent=valued) if valued in likely else None
 
 
+# Words of a contact one reaches: a line, or the health manager one writes to (not 电话 alone:
+# "AXA那个打电话问医生的，周六能打吗" is about 远程问诊, a service given by phone).
+CONTACT_WORDS = ("热线", "专线", "号码", "客服", "呼叫中心", "管家")
+
+
+def the_hours_of_a_contact(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "想晚上9点下班后微信问下私人健康管家…，那会儿还在吗": a time of day asked of a contact (a number
+    or the health manager), no service named, asks for the contact's hours (ask_hotline gives each
+    contact with its hours), not for a service's times."""
+    if q.intent not in ("ask_time", "nlu_fallback") or turn.services:
+        return None
+    if not any(w in q.detail for w in CONTACT_WORDS):
+        return None
+    from knowledge.search import asked_types
+
+    return replace(q, intent="ask_hotline") if any(t.name == "clock" for t in asked_types(q.detail)) else None
+
+
 # What the NLU reads a message closing the conversation as, when it is unsure ("没事了，我自己再研究研究").
 CLOSINGS = ("goodbye", "thanks", "affirm", "stop_request", "deny")
 QUESTION_MARKS = ("?", "？", "吗", "呢", "么", "嘛", "怎", "能不能", "可不可以", "是不是", "有没有", "会不会")
@@ -518,6 +536,7 @@ RULES: List[Rule] = [
     a_value_asked_names_the_question,
     a_value_asked_where,
     a_value_asked_of_what_to_bring,
+    the_hours_of_a_contact,
     a_closing_said_unsurely,
     one_product_is_not_a_comparison,
     applying_by_phone,
