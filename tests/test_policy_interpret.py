@@ -437,6 +437,16 @@ def test_the_hours_of_a_contact():
     assert interpret(Turn("陪诊晚上9点管家还能约吗", "ask_time", services=["陪诊"])).intent == "ask_time"
 
 
+def test_the_place_said_before():
+    context = dict(place="宁波", service="重疾绿通", last_question="ask_coverage")
+    turn = Turn("安盛的绿通在那里又怎么样", "ask_apply", products=["安盛"], services=["绿通"], **context)
+    assert interpret(turn).intent == "ask_coverage"
+    # a kind of value asked, no word of the place said before, or a conversation on something else
+    assert interpret(replace(turn, text="安盛的绿通在那里几天能排上", intent="ask_time")).intent == "ask_time"
+    assert interpret(replace(turn, text="安盛的绿通又怎么申请")).intent == "ask_apply"
+    assert interpret(replace(turn, last_question="ask_materials")).intent == "ask_apply"
+
+
 def test_the_comparison_goes_on():
     rows = ("axa_tianping|靶向用药基因检测服务", "zhongan_plus|恶性肿瘤及罕见病特定药品基因检测服务")
     context = dict(service="基因检测", last_question="ask_compare", compared=rows)

@@ -509,6 +509,17 @@ def a_place_asks_whether_it_is_there(
     return replace(q, intent="ask_coverage") if AVAILABILITY.asks_whether(q.detail) else None
 
 
+def the_place_said_before(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "安盛的绿通在那里又怎么样" after whether 众安's 重疾绿通 is given in 宁波: another product or service,
+    asked of the place said before (那里, 当地 …) in a conversation on where services are given, asks
+    the same — unless it asks for a kind of value ("那边几天能排上": a time)."""
+    if q.intent not in READ_AS_AVAILABILITY or turn.last_question != "ask_coverage" or turn.places:
+        return None
+    if not turn.place or not (turn.products or turn.services) or not any(w in q.detail for w in THERE):
+        return None
+    return replace(q, intent="ask_coverage") if value_asked(q) is None else None
+
+
 def another_service_starts_afresh(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "平安二诊在哪些城市能用" after a question on 会诊 in 成都 does not inherit 成都
     ("那二诊呢" does: that is a follow-up, intent inform)."""
@@ -545,6 +556,7 @@ RULES: List[Rule] = [
     several_services_compared,
     the_comparison_goes_on,
     a_place_asks_whether_it_is_there,
+    the_place_said_before,
     using_it_again,
     another_service_starts_afresh,
 ]
