@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 FOCUS_MIN_SCORE = 5.29
 # Words of service names that name no service: left out when a name is looked for in its words.
 NAME_FILLER = frozenset({"服务", "申请"})
+# A sentence's pointer to what another heading of its service states: "（补贴规则见注意事项）".
+REFERENCE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:规则|标准|细则|办法)详?见([\u4e00-\u9fff]{2,8})")
 # A question that names no service is answered by a service's sentence only when it scores this many
 # times the threshold, and this many times the product's own best sentence if one passes. Calibrated
 # on the calibration half of knowledge/retrieval/product_dev.yml (questions about a product as a
@@ -583,6 +585,19 @@ class KnowledgeBase:
         """The product's service a mention names by an exact alias (no guessing)."""
         found = [x for x in self.find_services(mention, product) if x.score == 100.0]
         return found[0].service if found else None
+
+    @staticmethod
+    def referenced_facts(svc: ServiceInfo, text: str) -> List[FactInfo]:
+        """The facts a sentence refers to under another heading of the same service: "…由平安指定的
+        第三方服务商进行费用补贴（补贴规则见注意事项）" → the facts on 补贴 under "6.5 注意事项" (the
+        amounts), which an answer showing the sentence shows beside it."""
+        match = REFERENCE.search(text)
+        if match is None:
+            return []
+        topic, heading = match.groups()
+        return [
+            f for f in svc.facts if heading in (f.section or "").split(" / ")[-1] and topic in f.text and f.text != text
+        ]
 
     def services_named_apart(self, text: str, product: Optional[ProductRef] = None) -> List[ServiceInfo]:
         """Services whose name the text says in its words, apart or in another order ("接我出院，

@@ -248,6 +248,20 @@ def test_the_facts_printing_the_kind_of_value_asked_are_shown_before_the_others(
     assert "9:00-21:00" in shown, reply.text
 
 
+def test_a_sentence_pointing_to_another_heading_of_its_service_is_shown_with_what_it_points_to(bot, kb):
+    # 004 6.4 常见问答: "…进行费用补贴（补贴规则见注意事项）"; 6.5.7 注意事项 holds the amounts
+    svc = kb.find_services("7天住院陪护", "pingan_health")[0].service
+    faq = next(f.text for f in svc.facts if "补贴规则见注意事项" in f.text)
+    pointed = kb.referenced_facts(svc, faq)
+    assert [f.section.split(" / ")[-1] for f in pointed] == ["6.5 注意事项"] and "250 元/天" in pointed[0].text
+    assert kb.referenced_facts(svc, "（以约定的见面时间开始算起）") == []
+    reply = ask(
+        bot, "要是赶上疫情医院不让护工进，自己请的人怎么补", "out_of_scope", services=["护工"], product="pingan_health"
+    )
+    assert "补贴规则见注意事项" in reply.text and "300 元/天" in reply.text and "250 元/天" in reply.text, reply.text
+    assert "6.5 注意事项" in reply.text.split("来源：")[-1]
+
+
 def test_a_second_sentence_the_search_cannot_tell_apart_is_shown_beside_the_first(bot, kb):
     """ "骑车摔伤了，还得提前一天约吗": 000 直付's booking rule that excepts accidents and 就医提示's
     sentence on accidents score within 0.85 of each other: both are shown (knowledge.api.second_focus;

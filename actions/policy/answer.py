@@ -111,6 +111,11 @@ def focus_on(n: Need, svc: Optional[ServiceInfo], shown: Sequence[str] = ()) -> 
     hits = [h for h in hits if not any(h["text"] in t for t in shown)]
     if not hits:
         return Focus()
-    return Focus(
-        hits[0]["text"], tuple(hit_source(h) for h in hits), hits[0]["kind"], tuple(h["text"] for h in hits[1:])
-    )
+    more = [h["text"] for h in hits[1:]]
+    sources = [hit_source(h) for h in hits]
+    if svc is not None:  # "（补贴规则见注意事项）": what it points to, beside it
+        for fact in n.kb.referenced_facts(svc, hits[0]["text"]):
+            if fact.text not in more and not any(fact.text in t for t in shown):
+                more.append(fact.text)
+                sources.append(svc.source(fact.section))
+    return Focus(hits[0]["text"], tuple(sources), hits[0]["kind"], tuple(more))
