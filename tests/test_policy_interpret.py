@@ -447,6 +447,15 @@ def test_the_place_said_before():
     assert interpret(replace(turn, last_question="ask_materials")).intent == "ask_apply"
 
 
+def test_a_closing_that_asks():
+    ranking = [("deny", 0.6), ("ask_service_info", 0.2)]
+    turn = Turn("有没有不用去医院、在家自己测大便的那种", "deny", service="癌症早筛服务", ranking=ranking)
+    assert interpret(turn).intent == "ask_service_info"
+    # asking nothing, or about no service: a closing still
+    assert interpret(replace(turn, text="不用了")).intent == "deny"
+    assert interpret(replace(turn, service=None)).intent == "deny"
+
+
 def test_the_comparison_goes_on():
     rows = ("axa_tianping|靶向用药基因检测服务", "zhongan_plus|恶性肿瘤及罕见病特定药品基因检测服务")
     context = dict(service="基因检测", last_question="ask_compare", compared=rows)

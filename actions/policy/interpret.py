@@ -373,6 +373,17 @@ def a_closing_said_unsurely(q: Question, turn: Turn, named_products: int, cal: C
     return replace(q, intent="closing") if likely in CLOSINGS and confident else None
 
 
+def a_closing_that_asks(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "有没有不用去医院、在家自己测大便的那种" read as deny (有没有, 不用): in a conversation on a service, a
+    message read as a closing that asks something (a question word or mark) is a question about the
+    service — the NLU's next likely question said in its words, else an unsure one."""
+    if q.intent not in ("deny", "affirm", "thanks", "goodbye") or not q.service_words:
+        return None
+    if not any(w in q.text for w in QUESTION_MARKS + INTERROGATIVES):
+        return None
+    return another_reading(q, turn, cal)
+
+
 def one_product_is_not_a_comparison(
     q: Question, turn: Turn, named_products: int, cal: Calibration
 ) -> Optional[Question]:
@@ -549,6 +560,7 @@ RULES: List[Rule] = [
     a_value_asked_of_what_to_bring,
     the_hours_of_a_contact,
     a_closing_said_unsurely,
+    a_closing_that_asks,
     one_product_is_not_a_comparison,
     applying_by_phone,
     what_a_service_holds,
