@@ -49,6 +49,22 @@ if TYPE_CHECKING:
 FOCUS_MIN_SCORE = 5.29
 # Words of service names that name no service: left out when a name is looked for in its words.
 NAME_FILLER = frozenset({"服务", "申请"})
+
+
+@lru_cache(maxsize=1)
+def _item_hooks() -> Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]]:
+    from knowledge.retrieval import load_item_hooks
+
+    return load_item_hooks()
+
+
+@lru_cache(maxsize=1)
+def _item_pair_weights() -> Dict[str, float]:
+    from knowledge.lists import pair_weights
+
+    return pair_weights(a for by_item in _item_hooks().values() for asks in by_item.values() for a in asks)
+
+
 # A sentence's pointer to what another heading of its service states: "（补贴规则见注意事项）".
 REFERENCE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:规则|标准|细则|办法)详?见([\u4e00-\u9fff]{2,8})")
 # A question that names no service is answered by a service's sentence only when it scores this many
@@ -585,6 +601,35 @@ class KnowledgeBase:
         """The product's service a mention names by an exact alias (no guessing)."""
         found = [x for x in self.find_services(mention, product) if x.score == 100.0]
         return found[0].service if found else None
+
+    def item_asked(
+        self, svc: ServiceInfo, question: str, min_share: Optional[float] = None
+    ) -> Optional[Tuple[str, float]]:
+        """The item of the service's printed list a question asks for in other words ("在家自己测大便那种":
+        1 项噗噗管便隐血自检测), by the ways customers ask for each (knowledge/retrieval/item_hooks.yml),
+        with the share of a way the question says; None when none is said enough."""
+        from knowledge.lists import item_asked
+
+        asks = {i: a for i, a in self._item_asks().get((svc.product.id, svc.name), {}).items() if i in svc.items}
+        return item_asked(question, asks, min_share, weights=_item_pair_weights())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
+    def _item_asks(self) -> Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]]:
+        """The item hooks with the store's names left out, as a question's detail leaves them out
+        ("护工能给喂饭吗": 护工 is a service's name)."""
+        from knowledge.vocabulary import MentionFinder, store_forms
+
+        finder = MentionFinder(store_forms(self))
+
+        def masked(text: str) -> str:
+            for found in sorted(finder.find(text), key=lambda x: -len(x.text)):
+                text = text.replace(found.text, " ")
+            return text
+
+        return {
+            key: {item: tuple(masked(a) for a in asks) for item, asks in items.items()}
+            for key, items in _item_hooks().items()
+        }
 
     @staticmethod
     def referenced_facts(svc: ServiceInfo, text: str) -> List[FactInfo]:

@@ -10,7 +10,7 @@ customer's words (or a word the synonym lexicon gives for them), or the customer
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from knowledge.search import expand, synonym_groups
 
@@ -24,6 +24,7 @@ _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 # "修剪指/趾甲": one character or the other at one place of a name
 _ONE_OR_OTHER = re.compile(r"(.)/(.)")
 _SENTENCE = re.compile(r"[，,。；;）)]")
+_PUNCT = re.compile(r"[\W_]+")
 # a name is short; the long part of "建卡取号：陪诊员协助或代替客户…" is its description
 MAX_NAME_CHARS = 16
 
@@ -105,3 +106,73 @@ def find_item_name(
         if any(w in part or (len(part) >= 3 and part in w) for w in wanted)
     ]
     return hits[0] if len({item for item, _ in hits}) == 1 else None
+
+
+# An item is asked by a customer's words when this share of the character pairs of one of the ways
+# customers ask for it (knowledge/retrieval/item_hooks.yml) is in the question, each pair weighed by
+# its inverse frequency over all the ways, and at least ITEM_ASK_MIN_PAIRS pairs are. Measured on
+# benchmarks/data/list_items_dev.yml (benchmarks/bench_list_items.py --served: at 0.3, 6 -> 17 of the
+# calibration half's 72 items given, check half 10 -> 15 of 64, one more false) but NOT ADOPTED (None:
+# off): pairs of characters cannot tell 翻译病史 from 费用直付服务 in "中文病历国外医生看不懂" (0.74), and
+# the suite and the conversations' development set gained nothing. The data and the benchmark stay
+# for the next matcher (the focused search's BM25 over the ways, as for the sentences' hooks).
+ITEM_ASK_MIN_SHARE: Optional[float] = None
+ITEM_ASK_MIN_PAIRS = 2
+
+
+def content_pairs(text: str) -> Set[str]:
+    """The character pairs of a text's runs of content words (question words and stopwords, as
+    jieba cuts them, taken out; the runs between kept apart)."""
+    import jieba
+
+    from knowledge.search import QUESTION_WORDS, STOPWORDS
+
+    drop = QUESTION_WORDS | STOPWORDS
+    kept = "".join(
+        w if w.strip() and w not in drop and not _PUNCT.fullmatch(w) else " " for w in jieba.lcut(text.lower())
+    )
+    return {run[i : i + 2] for run in kept.split() for i in range(len(run) - 1)}
+
+
+def item_asked(
+    question: str,
+    asks: Dict[str, Sequence[str]],
+    min_share: Optional[float] = None,
+    min_pairs: Optional[int] = None,
+    weights: Optional[Dict[str, float]] = None,
+) -> Optional[Tuple[str, float]]:
+    """The item whose ways of being asked the question says most of (``asks``: by item), with that
+    share, when it is at least ``min_share`` (and ``min_pairs`` pairs; the module's values by default,
+    None when the share is off) and no other item's is as high. With ``weights`` (by pair), a share weighs each pair
+    so (a pair many ways share, 帮忙 or 安排, says less of one item than 吸痰)."""
+    least_share = ITEM_ASK_MIN_SHARE if min_share is None else min_share
+    least_pairs = ITEM_ASK_MIN_PAIRS if min_pairs is None else min_pairs
+    if least_share is None:  # off
+        return None
+    said = content_pairs(question)
+    weight = (lambda p: weights.get(p, 1.0)) if weights else (lambda p: 1.0)
+    best: List[Tuple[float, str]] = []
+    for item, ways in asks.items():
+        share = 0.0
+        for way in ways:
+            pairs = content_pairs(way)
+            common = pairs & said
+            if pairs and len(common) >= least_pairs:
+                share = max(share, sum(map(weight, common)) / sum(map(weight, pairs)))
+        best.append((share, item))
+    best.sort(reverse=True)
+    if not best or best[0][0] < least_share or best[0][0] == 0 or (len(best) > 1 and best[1][0] == best[0][0]):
+        return None
+    return best[0][1], best[0][0]
+
+
+def pair_weights(ways: Iterable[str]) -> Dict[str, float]:
+    """Each character pair's inverse document frequency over the ways of asking (log N / df)."""
+    import math
+
+    docs = [content_pairs(w) for w in ways]
+    df: Dict[str, int] = {}
+    for d in docs:
+        for p in d:
+            df[p] = df.get(p, 0) + 1
+    return {p: math.log((len(docs) + 1) / (n + 0.5)) for p, n in df.items()}

@@ -11,7 +11,7 @@ import re
 from typing import List, Optional, Tuple
 
 from actions.policy.answer import Answer, Need
-from actions.policy.interpret import INTERROGATIVES
+from actions.policy.interpret import INTERROGATIVES, QUESTION_MARKS
 from actions.policy.lists import AVAILABILITY, LIST_WORDS, QUESTION_FRAME
 from knowledge.api import RuleInfo, ServiceInfo, Source
 from knowledge.lists import find_item, find_item_name, item_names
@@ -23,6 +23,9 @@ LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_co
 # A part of an item is named only by a word at most this share of the manuals' passages hold (1%:
 # 体温, 复诊, 透析 — not 期间 in 4%, 协助 in 7%, 情况 in 10%): read off the store's word counts.
 RARE_WORD_SHARE = 0.01
+# The readings an item asked in other words is looked for in: what the service does (not who may
+# use it, where, or a reading the NLU was unsure of: "急诊住院来不及预授权，会不会就不赔了").
+ITEM_QUESTIONS = LIST_QUESTIONS
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
 
 
@@ -87,21 +90,16 @@ def list_question(n: Need) -> Optional[Answer]:
     named = matched is not None and (part is not None or matched[0] in matched[1][1])
     asks_part = rare and named and AVAILABILITY.is_yes_no(detail)
     if found is not None and (asks_list or asks_part or (len(runs) == 1 and AVAILABILITY.asks_whether(detail))):
-        asked, item = found
-        names = set(item_names(item))
-        definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
-        if definition is not None:
-            sources = [svc.source(definition.section)]
-        return Answer(
-            "list_member",
-            "service_info",
-            svc.product,
-            svc,
-            topic="ask_service_info",
-            sources=sources,
-            data={"asked": asked, "item": item, "part": part, "definition": definition.text if definition else None},
-            extra={"list": {"asked": asked, "on_list": True, "item": item, "part": part}},
-        )
+        return _member(n, svc, found, part, sources)
+    # "洗衣机不转了能上门修吗": an item in other words, by the ways customers ask for it (an option measured
+    # by benchmarks/bench_list_items.py and off: knowledge.lists.ITEM_ASK_MIN_SHARE), unless a sentence of
+    # the service answers the detail asked ("他们的房子能用吗": 仅限在被保险人名下的房屋)
+    yes_no = LIST_WORDS.asks_membership(detail) or AVAILABILITY.is_yes_no(detail)
+    by_asks = n.kb.item_asked(svc, " ".join(runs)) if yes_no and runs and n.q.intent in ITEM_QUESTIONS else None
+    if by_asks is not None:
+        hit = n.kb.focus_passage(detail, svc)
+        if hit is None or hit["kind"] == "items":
+            return _member(n, svc, (_said(detail), by_asks[0]), None, [list_source(n, svc)])
     if runs and LIST_WORDS.asks_membership(detail):
         said = defined_with(n, svc, runs)
         if said is not None:
@@ -119,6 +117,34 @@ def list_question(n: Need) -> Optional[Answer]:
     if asks_list and not runs:
         return Answer("list_whole", "service_info", svc.product, svc, topic="ask_service_info", sources=sources)
     return None
+
+
+def _member(n: Need, svc: ServiceInfo, found: Tuple[str, str], part: Optional[str], sources: List[Source]) -> Answer:
+    """The item asked (``found``: the customer's words, the item), with its definition when the manual
+    gives one."""
+    asked, item = found
+    names = set(item_names(item))
+    definition = next((r for r in n.kb.rules(svc.product, "definition") if set(item_names(r.title)) & names), None)
+    if definition is not None:
+        sources = [svc.source(definition.section)]
+    return Answer(
+        "list_member",
+        "service_info",
+        svc.product,
+        svc,
+        topic="ask_service_info",
+        sources=sources,
+        data={"asked": asked, "item": item, "part": part, "definition": definition.text if definition else None},
+        extra={"list": {"asked": asked, "on_list": True, "item": item, "part": part}},
+    )
+
+
+def _said(detail: str) -> str:
+    """The clause of the message that asks ("…，在家自己测大便的那种" → "在家自己测大便的那种")."""
+    from knowledge.search import last_clause
+
+    marks = "".join(m for m in QUESTION_MARKS if len(m) == 1)
+    return last_clause(detail).strip().rstrip(marks)
 
 
 def defined_with(n: Need, svc: ServiceInfo, runs: List[str]) -> Optional[Tuple[str, RuleInfo]]:

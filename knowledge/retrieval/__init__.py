@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -30,6 +30,8 @@ GAPS_DEV_PATH = Path(__file__).with_name("gaps_dev.yml")
 # Every set that measures the search, which the hooks and each other must not copy.
 MEASURING_SETS = (DEV_PATH, DEV_B_PATH, PRODUCT_DEV_PATH, GAPS_DEV_PATH)
 HOOKS_DIR = Path(__file__).with_name("hooks")
+# Ways customers ask for each item of a service's printed list (knowledge.lists.item_asked).
+ITEM_HOOKS_PATH = Path(__file__).with_name("item_hooks.yml")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,17 @@ class Hook:
     service: Optional[str]  # store service name; None: a product-wide sentence
     sentence: str  # an exact substring of the one passage it is for
     asks: Tuple[str, ...]
+
+
+def load_item_hooks(path: Path = ITEM_HOOKS_PATH) -> Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]]:
+    """By (product, service): each item of its printed list with the ways customers ask for it
+    (item_hooks.yml, written from the manuals by a session that saw none of the suite, the NLU data
+    or the development sets)."""
+    out: Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]] = {}
+    raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+    for h in raw.get("items") or []:
+        out.setdefault((h["product"], h["service"]), {})[str(h["item"])] = tuple(str(a) for a in h["asks"])
+    return out
 
 
 def load_hooks(folder: Path = HOOKS_DIR) -> List[Hook]:
