@@ -35,6 +35,7 @@ from knowledge.spelling import SoundAlike, SoundIndex
 
 if TYPE_CHECKING:
     from knowledge.gaps import Gap
+    from knowledge.lists import WaysIndex
     from knowledge.search import FocusOptions, PassageSearch
 
 
@@ -608,10 +609,26 @@ class KnowledgeBase:
         """The item of the service's printed list a question asks for in other words ("在家自己测大便那种":
         1 项噗噗管便隐血自检测), by the ways customers ask for each (knowledge/retrieval/item_hooks.yml),
         with the share of a way the question says; None when none is said enough."""
-        from knowledge.lists import item_asked
+        from knowledge import lists
 
+        if lists.ITEM_WAYS_MIN_SCORE is not None:
+            scores = self._ways_index().scores(question, svc.product.id, svc.name)
+            ranked = sorted(((v, k) for k, v in scores.items() if k in svc.items), reverse=True)
+            if (
+                not ranked
+                or ranked[0][0] < lists.ITEM_WAYS_MIN_SCORE
+                or (len(ranked) > 1 and ranked[1][0] == ranked[0][0])
+            ):
+                return None
+            return ranked[0][1], ranked[0][0]
         asks = {i: a for i, a in self._item_asks().get((svc.product.id, svc.name), {}).items() if i in svc.items}
-        return item_asked(question, asks, min_share, weights=_item_pair_weights())
+        return lists.item_asked(question, asks, min_share, weights=_item_pair_weights())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
+    def _ways_index(self) -> "WaysIndex":
+        from knowledge.lists import WaysIndex
+
+        return WaysIndex({(p, s, i): ways for (p, s), items in self._item_asks().items() for i, ways in items.items()})
 
     @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
     def _item_asks(self) -> Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]]:

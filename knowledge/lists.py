@@ -176,3 +176,35 @@ def pair_weights(ways: Iterable[str]) -> Dict[str, float]:
         for p in d:
             df[p] = df.get(p, 0) + 1
     return {p: math.log((len(docs) + 1) / (n + 0.5)) for p, n in df.items()}
+
+
+class WaysIndex:
+    """The ways customers ask for the items of every printed list, each a document of a BM25 index
+    over words and over character pairs (as the focused search scores its sentences' hooks): an
+    item's score for a question is its best way's."""
+
+    def __init__(self, ways: Dict[Tuple[str, str, str], Sequence[str]]) -> None:
+        """``ways``: by (product, service, item)."""
+        from rank_bm25 import BM25Okapi
+
+        from knowledge.search import char_bigrams, tokenize
+
+        self._docs = [(key, way) for key, all_ways in ways.items() for way in all_ways] or [(("", "", ""), "")]
+        self._words = BM25Okapi([tokenize(w) or ["∅"] for _, w in self._docs])
+        self._chars = BM25Okapi([char_bigrams(w) or ["∅"] for _, w in self._docs])
+
+    def scores(self, question: str, product: str, service: str) -> Dict[str, float]:
+        """By item of the service's list: its best way's score for the question."""
+        from knowledge.search import char_bigrams, tokenize
+
+        words, chars = self._words.get_scores(tokenize(question)), self._chars.get_scores(char_bigrams(question))
+        out: Dict[str, float] = {}
+        for i, ((p, s, item), _) in enumerate(self._docs):
+            if p == product and s == service:
+                out[item] = max(out.get(item, 0.0), float(words[i] + chars[i]))
+        return out
+
+
+# The score a way must reach, with WaysIndex (None: the share of pairs, item_asked, is used instead);
+# measured by benchmarks/bench_list_items.py, no better than the pairs, not adopted.
+ITEM_WAYS_MIN_SCORE: Optional[float] = None
