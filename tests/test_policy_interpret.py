@@ -456,6 +456,15 @@ def test_a_closing_that_asks():
     assert interpret(replace(turn, service=None)).intent == "deny"
 
 
+def test_how_to_apply():
+    turn = Turn("众安增值服务海南国际特药想申请，具体咋操作", "ask_service_info", services=["海南国际特药"])
+    assert interpret(turn).intent == "ask_apply"
+    # applying without a how, a how without applying, or no service named: what the service is
+    assert interpret(replace(turn, text="海南国际特药申请以后能拿到什么药")).intent == "ask_service_info"
+    assert interpret(replace(turn, text="海南国际特药具体怎么个服务法")).intent == "ask_service_info"
+    assert interpret(replace(turn, services=[])).intent == "ask_service_info"
+
+
 def test_the_comparison_goes_on():
     rows = ("axa_tianping|靶向用药基因检测服务", "zhongan_plus|恶性肿瘤及罕见病特定药品基因检测服务")
     context = dict(service="基因检测", last_question="ask_compare", compared=rows)

@@ -405,6 +405,20 @@ def applying_by_phone(q: Question, turn: Turn, named_products: int, cal: Calibra
     return None
 
 
+# Words that ask how a thing is done.
+HOW_WORDS = ("怎么", "咋", "如何", "怎样", "流程", "步骤", "操作", "手续")
+
+
+def how_to_apply(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
+    """ "海南国际特药想申请，具体咋操作" read as what the service is: applying asked how (申请 and 咋操作)
+    of a named service is how to apply for it."""
+    if q.intent != "ask_service_info" or not turn.services:
+        return None
+    if any(w in q.detail for w in APPLY_WORDS) and any(w in q.detail for w in HOW_WORDS):
+        return replace(q, intent="ask_apply")
+    return None
+
+
 def what_a_service_holds(q: Question, turn: Turn, named_products: int, cal: Calibration) -> Optional[Question]:
     """ "重疾绿通都包括些什么": "which services" about one named service asks what it holds."""
     if q.intent == "ask_services" and turn.services:
@@ -563,6 +577,7 @@ RULES: List[Rule] = [
     a_closing_that_asks,
     one_product_is_not_a_comparison,
     applying_by_phone,
+    how_to_apply,
     what_a_service_holds,
     several_products_compared,
     several_services_compared,
