@@ -611,6 +611,8 @@ class KnowledgeBase:
         with the share of a way the question says; None when none is said enough."""
         from knowledge import lists
 
+        if lists.ITEM_WAYS_MIN_SCORE is None and (lists.ITEM_ASK_MIN_SHARE if min_share is None else min_share) is None:
+            return None  # both matchers off (as shipped): the hooks are not even read
         if lists.ITEM_WAYS_MIN_SCORE is not None:
             scores = self._ways_index().scores(question, svc.product.id, svc.name)
             ranked = sorted(((v, k) for k, v in scores.items() if k in svc.items), reverse=True)

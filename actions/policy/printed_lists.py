@@ -23,9 +23,6 @@ LIST_QUESTIONS = ("ask_service_info", "ask_eligibility", "ask_services", "ask_co
 # A part of an item is named only by a word at most this share of the manuals' passages hold (1%:
 # 体温, 复诊, 透析 — not 期间 in 4%, 协助 in 7%, 情况 in 10%): read off the store's word counts.
 RARE_WORD_SHARE = 0.01
-# The readings an item asked in other words is looked for in: what the service does (not who may
-# use it, where, or a reading the NLU was unsure of: "急诊住院来不及预授权，会不会就不赔了").
-ITEM_QUESTIONS = LIST_QUESTIONS
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]*")
 
 
@@ -95,7 +92,7 @@ def list_question(n: Need) -> Optional[Answer]:
     # by benchmarks/bench_list_items.py and off: knowledge.lists.ITEM_ASK_MIN_SHARE), unless a sentence of
     # the service answers the detail asked ("他们的房子能用吗": 仅限在被保险人名下的房屋)
     yes_no = LIST_WORDS.asks_membership(detail) or AVAILABILITY.is_yes_no(detail)
-    by_asks = n.kb.item_asked(svc, " ".join(runs)) if yes_no and runs and n.q.intent in ITEM_QUESTIONS else None
+    by_asks = n.kb.item_asked(svc, " ".join(runs)) if yes_no and runs else None
     if by_asks is not None:
         hit = n.kb.focus_passage(detail, svc)
         if hit is None or hit["kind"] == "items":
