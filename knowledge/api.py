@@ -59,13 +59,6 @@ def _item_hooks() -> Dict[Tuple[str, str], Dict[str, Tuple[str, ...]]]:
     return load_item_hooks()
 
 
-@lru_cache(maxsize=1)
-def _item_pair_weights() -> Dict[str, float]:
-    from knowledge.lists import pair_weights
-
-    return pair_weights(a for by_item in _item_hooks().values() for asks in by_item.values() for a in asks)
-
-
 # A sentence's pointer to what another heading of its service states: "（补贴规则见注意事项）".
 REFERENCE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:规则|标准|细则|办法)详?见([\u4e00-\u9fff]{2,8})")
 # A question that names no service is answered by a service's sentence only when it scores this many
@@ -624,7 +617,14 @@ class KnowledgeBase:
                 return None
             return ranked[0][1], ranked[0][0]
         asks = {i: a for i, a in self._item_asks().get((svc.product.id, svc.name), {}).items() if i in svc.items}
-        return lists.item_asked(question, asks, min_share, weights=_item_pair_weights())
+        return lists.item_asked(question, asks, min_share, weights=self._item_pair_weights())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
+    def _item_pair_weights(self) -> Dict[str, float]:
+        """The pairs' weights over the ways as they are matched (names left out)."""
+        from knowledge.lists import pair_weights
+
+        return pair_weights(a for items in self._item_asks().values() for ways in items.values() for a in ways)
 
     @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
     def _ways_index(self) -> "WaysIndex":
@@ -913,7 +913,7 @@ class KnowledgeBase:
             return Gap("words", foreign) if foreign else None
         mentions = self._mention_texts()
         words = unmentioned_words(question, mentions.get((p.id, sid), ""))
-        if not words or sid is None:
+        if not words or service is None:
             return Gap("words", words) if words else None
         # "手册中没有提到“机场”" is untrue when another service's part does: said of this service,
         # with the services that mention them ("平安出院交通…机场" vs 海外就诊服务's 接机)
@@ -928,7 +928,7 @@ class KnowledgeBase:
         }
         most = max(said.values(), default=0)
         others = tuple(self._services_by_id[o].name for o, k in said.items() if k == most and most > 0)
-        return Gap("words", words, service=service.name if service else None, elsewhere=others)
+        return Gap("words", words, service=service.name, elsewhere=others)
 
     @lru_cache(maxsize=1)  # noqa: B019 - one KnowledgeBase per process; the store is immutable once loaded
     def _mention_texts(self) -> Dict[Tuple[str, Optional[int]], str]:

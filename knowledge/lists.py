@@ -125,13 +125,13 @@ def content_pairs(text: str) -> Set[str]:
     jieba cuts them, taken out; the runs between kept apart)."""
     import jieba
 
-    from knowledge.search import QUESTION_WORDS, STOPWORDS
+    from knowledge.search import QUESTION_WORDS, STOPWORDS, char_bigrams
 
     drop = QUESTION_WORDS | STOPWORDS
     kept = "".join(
         w if w.strip() and w not in drop and not _PUNCT.fullmatch(w) else " " for w in jieba.lcut(text.lower())
     )
-    return {run[i : i + 2] for run in kept.split() for i in range(len(run) - 1)}
+    return {pair for pair in char_bigrams(kept) if len(pair) == 2}
 
 
 def item_asked(
